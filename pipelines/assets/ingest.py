@@ -1,0 +1,150 @@
+"""Write and publish steps of write-audit-publish, as Dagster assets.
+
+- `landing/<source>`: every new file (sha256 not yet published) of the source is parsed into
+  a typed landing table; the audit checks in `checks.py` then run on it.
+- `raw/<source>`: one multi-asset appends all accepted batches of the refresh to `raw` in one
+  transaction — only if no batch of the refresh was rejected (all-or-nothing).
+"""
+
+from __future__ import annotations
+
+from dagster import (
+    AssetExecutionContext,
+    AssetKey,
+    AssetSpec,
+    AssetsDefinition,
+    Failure,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+    multi_asset,
+)
+
+from pipelines.ingest.landing import batch_files, land_file, landing_table, sha256_of
+from pipelines.project import project_fingerprint
+from pipelines.resources import WarehouseResource
+from pipelines.spec import SOURCES
+from pipelines.warehouse import ledger
+from pipelines.warehouse.schema import typed_columns
+
+# Regions land first: every other source's audit checks its region column against them.
+REGIONS = "regions"
+
+
+def landing_key(source: str) -> AssetKey:
+    return AssetKey(["landing", source])
+
+
+def raw_key(source: str) -> AssetKey:
+    return AssetKey(["raw", source])
+
+
+def build_landing_asset(source: str) -> AssetsDefinition:
+    spec = SOURCES[source]
+
+    @asset(
+        key=landing_key(source),
+        group_name="ingest",
+        deps=[] if source == REGIONS else [landing_key(REGIONS)],
+        description=f"New files of `{source}` ({spec.title_zh}) parsed into typed landing tables.",
+        kinds={"duckdb"},
+    )
+    def _landing(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
+        refresh_id = context.run_id
+        drop = warehouse.drop
+        landed, skipped, rows = [], 0, 0
+        with warehouse.connect() as con:
+            if source == REGIONS:
+                # An interrupted refresh may have left batches in raw that never got published.
+                undone = ledger.roll_back_unpublished(con, keep_refresh_id=refresh_id)
+                if undone:
+                    context.log.warning(f"rolled back {undone} unpublished batch(es) of an earlier refresh")
+            published = ledger.published_shas(con)
+            seen_now: set[str] = set()
+            for path in batch_files(drop, source):
+                sha = sha256_of(path)
+                if sha in published or sha in seen_now:
+                    skipped += 1
+                    continue
+                seen_now.add(sha)
+                batch = land_file(con, source, drop, path, sha)
+                ledger.record_landed(
+                    con,
+                    refresh_id=refresh_id,
+                    source=source,
+                    file=batch.file,
+                    sha256=sha,
+                    row_count=batch.row_count,
+                    status="rejected" if batch.rejected else "landed",
+                    header_map=batch.header_map,
+                    findings=batch.findings,
+                )
+                landed.append(batch.file)
+                rows += batch.row_count
+                for finding in batch.findings:
+                    context.log.warning(finding.one_line())
+        return MaterializeResult(
+            metadata={
+                "new_batches": MetadataValue.json(landed),
+                "rows": rows,
+                "unchanged_batches_skipped": skipped,
+            }
+        )
+
+    return _landing
+
+
+landing_assets = [build_landing_asset(source) for source in SOURCES]
+
+
+def _needs_rebuild(con, serving_exists: bool) -> bool:
+    """No new batch still rebuilds when the served marts are missing or were built by other code."""
+    if not serving_exists:
+        return True
+    row = con.execute(
+        "SELECT project_fingerprint FROM audit.refresh_log WHERE status = 'published' "
+        "ORDER BY finished_at DESC LIMIT 1"
+    ).fetchone()
+    return row is None or row[0] != project_fingerprint()
+
+
+@multi_asset(
+    specs=[
+        AssetSpec(raw_key(source), deps=[landing_key(source)], skippable=True, group_name="ingest", kinds={"duckdb"})
+        for source in SOURCES
+    ],
+    can_subset=False,
+)
+def raw_tables(context: AssetExecutionContext, warehouse: WarehouseResource):
+    """Append this refresh's accepted batches to `raw` (status pending until the marts are served)."""
+    refresh_id = context.run_id
+    with warehouse.connect() as con:
+        rejected = ledger.rejected_batches(con, refresh_id)
+        if rejected:
+            files = ", ".join(f for _s, f, _r in rejected)
+            raise Failure(
+                description=f"{len(rejected)} batch(es) rejected, nothing published: {files}",
+                metadata={"rejected": MetadataValue.json([f for _s, f, _r in rejected])},
+            )
+        batches = ledger.landed_batches(con, refresh_id)
+        if not batches and not _needs_rebuild(con, warehouse.serving_db.exists()):
+            context.log.info("no new batch and the served marts are current: nothing to publish")
+            return
+        appended: dict[str, int] = {source: 0 for source in SOURCES}
+        con.execute("BEGIN TRANSACTION")
+        load_id = ledger.next_load_id(con)
+        for source, file, sha in batches:
+            cols = ", ".join(f'"{name}"' for name, _t in typed_columns(source))
+            table = landing_table(sha)
+            count = con.execute(
+                f'INSERT INTO raw."{source}" SELECT {cols}, _extra, ?, ?, _row_number FROM {table}',
+                [load_id, file],
+            ).fetchone()[0]
+            ledger.mark_pending(con, refresh_id, sha, load_id)
+            appended[source] += int(count)
+            load_id += 1
+        con.execute("COMMIT")
+        for _source, _file, sha in batches:
+            con.execute(f"DROP TABLE IF EXISTS {landing_table(sha)}")
+    for source, count in appended.items():
+        yield MaterializeResult(asset_key=raw_key(source), metadata={"rows_appended": count})

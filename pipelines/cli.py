@@ -1,0 +1,141 @@
+"""`sti` — the command line of the warehouse (DESIGN §5)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from collections import Counter
+from pathlib import Path
+
+EXIT_OK, EXIT_REJECTED, EXIT_ERROR = 0, 1, 2
+
+
+def _fail(message: str, fix: str | None = None) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    if fix:
+        print(f"  fix: {fix}", file=sys.stderr)
+    return EXIT_ERROR
+
+
+def _print_findings(findings: list[dict], indent: str = "    ") -> None:
+    for f in findings:
+        where = f.get("header") or f.get("column") or "file"
+        rows = ", ".join(
+            f"row {e['row']}: {e['value']!r}" if e.get("value") else f"row {e['row']}"
+            for e in f.get("examples", [])[:5]
+            if e.get("row") is not None
+        )
+        count = f" — {f['failing_count']} row(s)" if f.get("failing_count") else ""
+        print(f"{indent}[{f['severity']}] {where}: {f['rule']}{count}: {f['message']}")
+        if rows:
+            print(f"{indent}    e.g. {rows}")
+        print(f"{indent}    fix: {f['fix']}")
+
+
+def cmd_refresh(args: argparse.Namespace) -> int:
+    from pipelines.refresh import run_refresh
+
+    sources, warehouse = Path(args.sources), Path(args.warehouse)
+    if not sources.is_dir():
+        return _fail(f"source drop {sources} is not a directory", "pass --sources DIR with one sub-folder per source")
+    print(f"sti refresh: {sources} -> {warehouse}")
+    outcome = run_refresh(sources, warehouse)
+    loaded = [b for b in outcome.batches if b.status in ("published", "pending", "rolled_back")]
+    per_source = Counter(b.source for b in loaded)
+    rows = Counter()
+    for b in loaded:
+        rows[b.source] += b.rows
+    if loaded:
+        print("  new batches:")
+        for source in sorted(per_source):
+            print(f"    {source:<24} {per_source[source]:>3} file(s) {rows[source]:>10,} rows")
+    else:
+        print("  new batches: none (every file of the drop is already loaded)")
+    for b in outcome.batches:
+        if b.findings and b.status != "rejected":
+            print(f"  warnings for {b.file}:")
+            _print_findings(b.findings)
+    if outcome.rejected:
+        print(f"  REJECTED {len(outcome.rejected)} batch(es) — nothing was published, sti.duckdb is unchanged:")
+        for b in outcome.rejected:
+            print(f"  {b.file}")
+            _print_findings(b.findings)
+        return EXIT_REJECTED
+    if not outcome.success:
+        print(f"  FAILED — nothing was published, sti.duckdb is unchanged: {outcome.error}", file=sys.stderr)
+        print(f"  details: the Dagster run {outcome.run_id} in DAGSTER_HOME (make ui)", file=sys.stderr)
+        return EXIT_ERROR
+    if outcome.published:
+        c = outcome.changes or {}
+        print(
+            f"  published {warehouse / 'sti.duckdb'}: indicator values {c.get('added', 0):,} added, "
+            f"{c.get('changed', 0):,} changed, {c.get('removed', 0):,} removed"
+        )
+    else:
+        print(f"  nothing new to publish; {warehouse / 'sti.duckdb'} is unchanged")
+    _print_headline(warehouse / "sti.duckdb")
+    return EXIT_OK
+
+
+def _print_headline(serving: Path) -> None:
+    import duckdb
+
+    if not serving.exists():
+        return
+    con = duckdb.connect(str(serving), read_only=True)
+    try:
+        rows = con.execute(
+            """
+            SELECT v.indicator_code, count(*), count(DISTINCT v.region_code), min(v.year), max(v.year)
+            FROM marts.fct_indicator_value v GROUP BY 1 ORDER BY 1
+            """
+        ).fetchall()
+    finally:
+        con.close()
+    print(f"  {len(rows)} indicators in marts.fct_indicator_value:")
+    for code, n, regions, y0, y1 in rows:
+        print(f"    {code:<42} {n:>5} values, {regions:>3} regions, {y0}-{y1}")
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from pipelines.generate import generate
+
+    out = Path(args.out)
+    summary = generate(args.scale, out, seed=args.seed)
+    print(f"sti generate: {args.scale} drop written to {out}")
+    print(f"  {summary}")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sti", description="Science-and-technology indicator warehouse")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("refresh", help="load new batches, audit, rebuild the marts, publish sti.duckdb")
+    p.add_argument("--sources", default="sources/sample", help="source drop directory (default sources/sample)")
+    p.add_argument("--warehouse", default="warehouse", help="warehouse directory (default warehouse/)")
+    p.set_defaults(func=cmd_refresh)
+
+    p = sub.add_parser("generate", help="write a synthetic source drop")
+    p.add_argument("--scale", choices=["sample", "city", "province", "nation"], default="sample")
+    p.add_argument("--out", required=True, help="directory to write the drop to")
+    p.add_argument("--seed", type=int, default=42)
+    p.set_defaults(func=cmd_generate)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return _fail("interrupted")
+    except Exception as exc:  # the last line of defence: a sentence first, the trace for a bug report
+        trace = "".join(traceback.format_exception(exc))
+        print(trace, file=sys.stderr)
+        return _fail(f"{type(exc).__name__}: {exc}", "this is a bug in sti if the message above does not say what to fix")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,50 @@
+"""Paths of the repository and the dbt project, and the fingerprint of what builds the marts."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from dagster_dbt import DbtProject
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+EXPECTATIONS_DIR = REPO_ROOT / "expectations"
+
+# Files whose change means the marts must be rebuilt even if no new batch arrived.
+_FINGERPRINT_DIRS = ("models", "seeds", "macros", "tests", "snapshots")
+
+
+def _dbt_files() -> list[Path]:
+    files = [DBT_PROJECT_DIR / "dbt_project.yml"]
+    for sub in _FINGERPRINT_DIRS:
+        folder = DBT_PROJECT_DIR / sub
+        if folder.is_dir():
+            files += sorted(p for p in folder.rglob("*") if p.is_file())
+    return files
+
+
+def project_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for path in _dbt_files():
+        digest.update(path.relative_to(DBT_PROJECT_DIR).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+sti_dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR)
+
+
+def ensure_manifest() -> Path:
+    """Parse the dbt project when its manifest is missing or older than a project file.
+
+    `dagster dev` re-parses by itself (prepare_if_dev); the CLI and tests load the same
+    definitions without it, so they need the manifest made here.
+    """
+    manifest = sti_dbt_project.manifest_path
+    newest = max(p.stat().st_mtime for p in _dbt_files())
+    if not manifest.exists() or manifest.stat().st_mtime < newest:
+        os.environ.setdefault("STI_BUILD_DB", str(REPO_ROOT / "warehouse" / "build.duckdb"))
+        sti_dbt_project.preparer.prepare(sti_dbt_project)
+    return manifest

@@ -1,0 +1,100 @@
+"""Run the refresh job in-process (as `sti refresh` and the tests do) and summarise it."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+from dagster import DagsterInstance, ExecuteInProcessResult
+
+from pipelines.project import REPO_ROOT
+from pipelines.warehouse import ledger
+
+
+def dagster_instance() -> DagsterInstance:
+    """The instance in DAGSTER_HOME; a project-local folder when the variable is not set."""
+    home = os.environ.get("DAGSTER_HOME")
+    if not home:
+        home = str(REPO_ROOT / ".dagster_home")
+        os.environ["DAGSTER_HOME"] = home
+    Path(home).mkdir(parents=True, exist_ok=True)
+    return DagsterInstance.get()
+
+
+@dataclass
+class BatchLine:
+    source: str
+    file: str
+    status: str
+    rows: int
+    findings: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class RefreshOutcome:
+    run_id: str
+    success: bool
+    published: bool
+    batches: list[BatchLine]
+    error: str | None = None
+    changes: dict[str, int] | None = None
+
+    @property
+    def rejected(self) -> list[BatchLine]:
+        return [b for b in self.batches if b.status == "rejected"]
+
+
+def _first_failure(result: ExecuteInProcessResult) -> str | None:
+    for event in result.all_events:
+        if event.is_step_failure and event.step_failure_data and event.step_failure_data.error:
+            err = event.step_failure_data.error
+            # A Failure raised on purpose carries its own sentence; anything else, the exception text.
+            message = err.message.strip().splitlines()
+            return f"step {event.step_key}: {message[-1] if message else err.cls_name}"
+    return None
+
+
+def run_refresh(sources: Path, warehouse: Path, log_level: str = "WARNING") -> RefreshOutcome:
+    from pipelines.definitions import defs
+
+    job = defs.get_job_def("refresh")
+    result = job.execute_in_process(
+        run_config={
+            "resources": {"warehouse": {"config": {"sources_dir": str(sources), "warehouse_dir": str(warehouse)}}},
+            "loggers": {"console": {"config": {"log_level": log_level}}},
+        },
+        instance=dagster_instance(),
+        raise_on_error=False,
+    )
+    run_id = result.run_id
+    build_db = warehouse / "build.duckdb"
+    batches: list[BatchLine] = []
+    published = False
+    if build_db.exists():
+        con = duckdb.connect(str(build_db))
+        try:
+            ledger.ensure_schemas(con)
+            if not result.success:
+                # All-or-nothing: batches this refresh appended to raw leave with it.
+                ledger.roll_back_unpublished(con)
+            for source, file, status, rows, report in con.execute(
+                "SELECT source, file, status, row_count, report FROM audit.load_ledger "
+                "WHERE refresh_id = ? ORDER BY file",
+                [run_id],
+            ).fetchall():
+                batches.append(BatchLine(source, file, status, int(rows or 0), json.loads(report or "[]")))
+            published = bool(
+                con.execute(
+                    "SELECT count(*) FROM audit.refresh_log WHERE refresh_id = ? AND status = 'published'", [run_id]
+                ).fetchone()[0]
+            )
+        finally:
+            con.close()
+    changes = None
+    last = warehouse / "reports" / "last_publish.json"
+    if published and last.exists():
+        changes = json.loads(last.read_text()).get("indicator_values")
+    return RefreshOutcome(run_id, result.success, published, batches, _first_failure(result), changes)

@@ -1,0 +1,3 @@
+from pipelines.resources.warehouse import WarehouseResource
+
+__all__ = ["WarehouseResource"]

@@ -1,0 +1,1 @@
+"""Load validation: GX suites and the checks that run before and around them."""
