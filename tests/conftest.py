@@ -1,0 +1,66 @@
+"""Shared fixtures: a generated drop refreshed once through the CLI, with a real Dagster instance."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipelines.cli import main as sti
+
+
+@pytest.fixture(autouse=True, scope="session")
+def dagster_home(tmp_path_factory) -> Path:
+    home = tmp_path_factory.mktemp("dagster_home")
+    os.environ["DAGSTER_HOME"] = str(home)
+    return home
+
+
+def sha256_file(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def read_truth(drop: Path) -> dict[tuple[str, str, int], float]:
+    with (drop / "expected_indicators.csv").open(encoding="utf-8") as fh:
+        return {(r["indicator_code"], r["region_code"], int(r["year"])): float(r["value"]) for r in csv.DictReader(fh)}
+
+
+def read_marts(serving: Path) -> dict[tuple[str, str, int], float]:
+    con = duckdb.connect(str(serving), read_only=True)
+    try:
+        rows = con.execute("SELECT indicator_code, region_code, year, value FROM marts.fct_indicator_value").fetchall()
+    finally:
+        con.close()
+    return {(c, r, int(y)): float(v) for c, r, y, v in rows}
+
+
+@dataclass
+class Refreshed:
+    drop: Path
+    warehouse: Path
+    exit_code: int
+    output: str
+
+
+@pytest.fixture(scope="session")
+def generated_drop(tmp_path_factory) -> Path:
+    drop = tmp_path_factory.mktemp("drop")
+    assert sti(["generate", "--scale", "sample", "--out", str(drop), "--seed", "7"]) == 0
+    return drop
+
+
+@pytest.fixture(scope="session")
+def refreshed(generated_drop, tmp_path_factory) -> Refreshed:
+    import contextlib
+    import io
+
+    warehouse = tmp_path_factory.mktemp("warehouse")
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = sti(["refresh", "--sources", str(generated_drop), "--warehouse", str(warehouse)])
+    return Refreshed(generated_drop, warehouse, code, out.getvalue())

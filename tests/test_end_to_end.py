@@ -1,0 +1,80 @@
+"""End to end: generate a drop, `sti refresh` it, compare the marts with the generator's truth."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+
+import duckdb
+import pytest
+
+from pipelines.cli import main as sti
+from tests.conftest import read_marts, read_truth, sha256_file
+
+HEADLINE = ("rd_intensity", "hightech_share_of_above_scale")
+
+
+def _compare(truth: dict, marts: dict, codes) -> list[str]:
+    problems = []
+    want = {k: v for k, v in truth.items() if k[0] in codes}
+    have = {k: v for k, v in marts.items() if k[0] in codes}
+    for key in sorted(set(want) - set(have)):
+        problems.append(f"missing in marts: {key} = {want[key]}")
+    for key in sorted(set(have) - set(want)):
+        problems.append(f"not in truth: {key} = {have[key]}")
+    for key in sorted(set(want) & set(have)):
+        if have[key] != pytest.approx(want[key], rel=1e-9, abs=1e-9):
+            problems.append(f"{key}: marts {have[key]!r} truth {want[key]!r}")
+    return problems
+
+
+def test_refresh_succeeds_and_summarises(refreshed):
+    assert refreshed.exit_code == 0, refreshed.output
+    assert "published" in refreshed.output
+    assert (refreshed.warehouse / "sti.duckdb").exists()
+
+
+def test_serving_holds_marts_schema_only(refreshed):
+    con = duckdb.connect(str(refreshed.warehouse / "sti.duckdb"), read_only=True)
+    try:
+        schemas = {r[0] for r in con.execute("SELECT DISTINCT table_schema FROM information_schema.tables").fetchall()}
+        tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    finally:
+        con.close()
+    assert schemas == {"marts"}
+    assert {"dim_region", "dim_indicator", "fct_indicator_value"} <= tables
+
+
+def test_headline_indicators_equal_ground_truth(refreshed):
+    truth = read_truth(refreshed.drop)
+    marts = read_marts(refreshed.warehouse / "sti.duckdb")
+    assert {k for k in truth if k[0] in HEADLINE}, "the generator wrote no headline truth"
+    assert _compare(truth, marts, HEADLINE) == []
+
+
+def test_every_catalogue_indicator_equals_ground_truth(refreshed):
+    truth = read_truth(refreshed.drop)
+    marts = read_marts(refreshed.warehouse / "sti.duckdb")
+    codes = {k[0] for k in truth}
+    assert len(codes) == 28
+    problems = _compare(truth, marts, codes)
+    assert problems == [], f"{len(problems)} differences, first: {problems[:20]}"
+
+
+def test_second_refresh_of_unchanged_drop_loads_nothing(refreshed):
+    serving = refreshed.warehouse / "sti.duckdb"
+    before_hash = sha256_file(serving)
+    before = read_marts(serving)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = sti(["refresh", "--sources", str(refreshed.drop), "--warehouse", str(refreshed.warehouse)])
+    assert code == 0, out.getvalue()
+    assert "new batches: none" in out.getvalue()
+    assert sha256_file(serving) == before_hash
+    assert read_marts(serving) == before
+    con = duckdb.connect(str(refreshed.warehouse / "build.duckdb"), read_only=True)
+    try:
+        statuses = con.execute("SELECT status, count(*) FROM audit.load_ledger GROUP BY 1").fetchall()
+    finally:
+        con.close()
+    assert dict(statuses).keys() == {"published"}
