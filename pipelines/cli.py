@@ -98,6 +98,26 @@ def _print_headline(serving: Path) -> None:
         print(f"    {code:<42} {n:>5} values, {regions:>3} regions, {y0}-{y1}")
 
 
+def cmd_validate(args: argparse.Namespace) -> int:
+    from pipelines.validate import validate_drop
+
+    drop = Path(args.drop)
+    if not drop.is_dir():
+        return _fail(f"source drop {drop} is not a directory", "pass a directory with one sub-folder per source")
+    batches, report = validate_drop(drop, Path(args.warehouse))
+    print(f"sti validate: {drop} ({len(batches)} file(s)); nothing was published")
+    rejected = [b for b in batches if b["status"] == "rejected"]
+    for b in batches:
+        mark = "REJECTED" if b["status"] == "rejected" else "ok"
+        print(f"  {mark:<8} {b['file']} ({b['rows']:,} rows)")
+        if b["findings"]:
+            _print_findings(b["findings"])
+    if report:
+        print(f"  report: {report} (and .html)")
+    print(f"  {len(rejected)} file(s) rejected" if rejected else "  every file passes")
+    return EXIT_REJECTED if rejected else EXIT_OK
+
+
 def cmd_generate(args: argparse.Namespace) -> int:
     from pipelines.generate import generate
 
@@ -116,6 +136,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sources", default="sources/sample", help="source drop directory (default sources/sample)")
     p.add_argument("--warehouse", default="warehouse", help="warehouse directory (default warehouse/)")
     p.set_defaults(func=cmd_refresh)
+
+    p = sub.add_parser("validate", help="audit a drop against the contract; publishes nothing")
+    p.add_argument("drop", help="source drop directory")
+    p.add_argument("--warehouse", default="warehouse", help="regions already published here count as known")
+    p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("generate", help="write a synthetic source drop")
     p.add_argument("--scale", choices=["sample", "city", "province", "nation"], default="sample")

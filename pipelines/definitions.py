@@ -7,6 +7,7 @@ import os
 from dagster import Definitions
 from dagster_dbt import DbtCliResource
 
+from pipelines.assets.checks import contract_checks
 from pipelines.assets.dbt import sti_dbt_models
 from pipelines.assets.ingest import landing_assets, raw_tables
 from pipelines.assets.serving import serving_database
@@ -18,6 +19,7 @@ sti_dbt_project.prepare_if_dev()
 
 defs = Definitions(
     assets=[*landing_assets, raw_tables, sti_dbt_models, serving_database],
+    asset_checks=contract_checks,
     jobs=[refresh_job],
     schedules=[nightly_refresh],
     resources={

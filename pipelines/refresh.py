@@ -11,6 +11,7 @@ import duckdb
 from dagster import DagsterInstance, ExecuteInProcessResult
 
 from pipelines.project import REPO_ROOT
+from pipelines.reports import batches_of, write_report
 from pipelines.warehouse import ledger
 
 
@@ -57,6 +58,14 @@ def _first_failure(result: ExecuteInProcessResult) -> str | None:
     return None
 
 
+def _outcome(success: bool, published: bool, batches: list[BatchLine]) -> str:
+    if any(b.status == "rejected" for b in batches):
+        return "rejected"
+    if not success:
+        return "failed"
+    return "published" if published else "unchanged"
+
+
 def run_refresh(sources: Path, warehouse: Path, log_level: str = "WARNING") -> RefreshOutcome:
     from pipelines.definitions import defs
 
@@ -91,6 +100,15 @@ def run_refresh(sources: Path, warehouse: Path, log_level: str = "WARNING") -> R
                     "SELECT count(*) FROM audit.refresh_log WHERE refresh_id = ? AND status = 'published'", [run_id]
                 ).fetchone()[0]
             )
+            outcome = _outcome(result.success, published, batches)
+            if not published:
+                con.execute(
+                    "INSERT INTO audit.refresh_log (refresh_id, started_at, finished_at, status, sources_dir, "
+                    "batches_loaded, batches_rejected) VALUES (?, ?, ?, ?, ?, 0, ?)",
+                    [run_id, ledger.now(), ledger.now(), outcome, str(sources),
+                     sum(b.status == "rejected" for b in batches)],
+                )
+            write_report(warehouse / "reports", run_id, "refresh", outcome, batches_of(con, run_id))
         finally:
             con.close()
     changes = None

@@ -20,7 +20,7 @@ from dagster import (
     multi_asset,
 )
 
-from pipelines.ingest.landing import batch_files, land_file, landing_table, sha256_of
+from pipelines.ingest.landing import land_new_batches, landing_table
 from pipelines.project import project_fingerprint
 from pipelines.resources import WarehouseResource
 from pipelines.spec import SOURCES
@@ -51,43 +51,20 @@ def build_landing_asset(source: str) -> AssetsDefinition:
     )
     def _landing(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
         refresh_id = context.run_id
-        drop = warehouse.drop
-        landed, skipped, rows = [], 0, 0
         with warehouse.connect() as con:
             if source == REGIONS:
                 # An interrupted refresh may have left batches in raw that never got published.
                 undone = ledger.roll_back_unpublished(con, keep_refresh_id=refresh_id)
                 if undone:
                     context.log.warning(f"rolled back {undone} unpublished batch(es) of an earlier refresh")
-            published = ledger.published_shas(con)
-            seen_now: set[str] = set()
-            for path in batch_files(drop, source):
-                sha = sha256_of(path)
-                if sha in published or sha in seen_now:
-                    skipped += 1
-                    continue
-                seen_now.add(sha)
-                batch = land_file(con, source, drop, path, sha)
-                ledger.record_landed(
-                    con,
-                    refresh_id=refresh_id,
-                    source=source,
-                    file=batch.file,
-                    sha256=sha,
-                    row_count=batch.row_count,
-                    status="rejected" if batch.rejected else "landed",
-                    header_map=batch.header_map,
-                    findings=batch.findings,
-                )
-                landed.append(batch.file)
-                rows += batch.row_count
-                for finding in batch.findings:
-                    context.log.warning(finding.one_line())
+            summary = land_new_batches(con, warehouse.drop, source, refresh_id, set(ledger.published_shas(con)))
+        for finding in summary.findings:
+            context.log.warning(finding.one_line())
         return MaterializeResult(
             metadata={
-                "new_batches": MetadataValue.json(landed),
-                "rows": rows,
-                "unchanged_batches_skipped": skipped,
+                "new_batches": MetadataValue.json(summary.files),
+                "rows": summary.rows,
+                "unchanged_batches_skipped": summary.skipped,
             }
         )
 

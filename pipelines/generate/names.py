@@ -16,11 +16,20 @@ _BRAND_CHARS = (
     "欣 优 立 尚 英 亿 豪 康 拓 澳 智 航 翔 奥 麦 沃 乾 坤 宸 昱 邦 尔 森 元 力 泽 辉"
 ).split()
 
-MANUFACTURING_TRADES = (
-    "精密机械", "新材料", "电子科技", "智能装备", "传动设备", "电气", "新能源科技", "汽车零部件",
-    "医疗器械", "生物医药", "化工", "光电科技", "电缆", "模具", "轨道交通设备", "纺织",
-    "半导体", "储能科技", "机电", "环保设备", "铸造", "电机", "仪器仪表", "包装材料",
-)
+# Trade words by GB/T 4754 class, so that a name says what the firm's roster row says.
+INDUSTRY_TRADES = {
+    "2710": "制药", "2720": "药业", "2740": "中药", "2761": "生物制药", "2770": "医用材料",
+    "3581": "医疗器械", "3586": "康复器械", "3911": "计算机", "3912": "电脑配件", "3921": "通信设备",
+    "3922": "通讯科技", "3971": "电子器件", "3973": "集成电路", "3976": "光电科技", "3981": "电子元件",
+    "3982": "电路科技", "3985": "电子材料", "4011": "自动化", "4014": "分析仪器", "4028": "测量仪器",
+    "1713": "印染", "2221": "纸业", "2614": "化工", "2641": "涂料", "2651": "树脂", "2929": "塑料制品",
+    "3021": "建材", "3130": "钢材", "3311": "钢结构", "3392": "铸造", "3421": "机床", "3441": "泵业",
+    "3443": "阀门", "3444": "液压", "3451": "轴承", "3453": "传动设备", "3484": "精密机械",
+    "3511": "矿山机械", "3551": "纺织机械", "3670": "汽车零部件", "3811": "发电设备", "3812": "电机",
+    "3821": "变压器", "3823": "电气", "3825": "光伏科技", "3831": "电缆", "3841": "新能源科技",
+    "3871": "照明", "3073": "特种陶瓷", "2672": "烟花", "1512": "酒业", "1351": "食品", "1741": "丝绸",
+    "1391": "淀粉",
+}
 SERVICE_TRADES = (
     "信息技术", "软件", "网络科技", "检测技术", "数据科技", "环境工程", "医药科技", "智能科技",
     "工程技术", "技术服务", "电子商务", "文化科技",
@@ -34,7 +43,7 @@ _GIVEN = "伟 芳 娜 敏 静 丽 强 磊 军 洋 勇 艳 杰 娟 涛 明 超 �
 def enterprise_names(
     rng: np.random.Generator,
     n: int,
-    manufacturing: np.ndarray,
+    industry: np.ndarray,
     city_short: str,
     province_short: str,
     taken: set[str] | None = None,
@@ -44,7 +53,7 @@ def enterprise_names(
     out: list[str] = []
     n_brand = len(_BRAND_CHARS)
     for i in range(n):
-        trades = MANUFACTURING_TRADES if manufacturing[i] else SERVICE_TRADES
+        code = str(industry[i])
         for attempt in range(50):
             a, b = rng.integers(0, n_brand, 2)
             if a == b:
@@ -52,8 +61,10 @@ def enterprise_names(
             brand = _BRAND_CHARS[a] + _BRAND_CHARS[b]
             if attempt > 5:  # crowded units need a third character
                 brand += _BRAND_CHARS[int(rng.integers(0, n_brand))]
-            trade = trades[int(rng.integers(0, len(trades)))]
+            trade = INDUSTRY_TRADES.get(code) or SERVICE_TRADES[int(rng.integers(0, len(SERVICE_TRADES)))]
             form = _FORMS[int(rng.integers(0, len(_FORMS)))]
+            if trade.endswith("科技") and form.startswith("科技"):
+                form = form[2:]
             style = rng.random()
             if style < 0.55:
                 name = f"{city_short}{brand}{trade}{form}"

@@ -151,3 +151,44 @@ def _header_findings(source: Source, file: str, match, header_row: int) -> list[
             )
         )
     return findings
+
+
+@dataclass
+class LandingSummary:
+    files: list[str] = field(default_factory=list)
+    rows: int = 0
+    skipped: int = 0
+    findings: list[Finding] = field(default_factory=list)
+
+
+def land_new_batches(
+    con: duckdb.DuckDBPyConnection, drop: Path, source: str, refresh_id: str, skip_shas: set[str]
+) -> LandingSummary:
+    """Land every file of `source` whose sha256 is not in `skip_shas`; record each in the ledger."""
+    # Imported here: the ledger imports the raw DDL, which imports nothing of ingest.
+    from pipelines.warehouse import ledger
+
+    summary = LandingSummary()
+    seen_now: set[str] = set()
+    for path in batch_files(drop, source):
+        sha = sha256_of(path)
+        if sha in skip_shas or sha in seen_now:
+            summary.skipped += 1
+            continue
+        seen_now.add(sha)
+        batch = land_file(con, source, drop, path, sha)
+        ledger.record_landed(
+            con,
+            refresh_id=refresh_id,
+            source=source,
+            file=batch.file,
+            sha256=sha,
+            row_count=batch.row_count,
+            status="rejected" if batch.rejected else "landed",
+            header_map=batch.header_map,
+            findings=batch.findings,
+        )
+        summary.files.append(batch.file)
+        summary.rows += batch.row_count
+        summary.findings += batch.findings
+    return summary

@@ -1,0 +1,28 @@
+-- Growth-firm list entries seen from each spine year Y: every entry of a list of year <= Y,
+-- flagged when the list is Y's own. Annual indicators (gazelle_count, unicorn_count) keep
+-- is_listed_in_year; cumulative ones (…_cumulative, specialized_sme_count,
+-- little_giant_count) take every row. Each entry keeps the region its own row names.
+
+with list_entries as (
+
+    select * from {{ ref('int_growth_firm_lists_current') }}
+
+),
+
+spine as (
+
+    select year from {{ ref('int_year_spine') }}
+
+)
+
+select
+    spine.year,
+    list_entries.year as list_year,
+    list_entries.year = spine.year as is_listed_in_year,
+    list_entries.uscc,
+    list_entries.category,
+    list_entries.region_code
+
+from list_entries
+inner join spine
+    on list_entries.year <= spine.year

@@ -1,0 +1,103 @@
+"""Volumes per unit: how many firms, certificates, list entries, patents, carriers.
+
+The three sample units are tuned so that their indicators land where the real places are
+(常州 with thousands of high-tech enterprises, 萍乡 and 黔江 with hundreds and tens, the
+shares the plans talk about). Synthetic units are 常州-like, scaled by their size and how
+innovation-heavy they are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from pipelines.generate.regions import Unit
+
+Range = tuple[float, float]  # value in 2019, value in 2024 (geometric in between)
+
+
+@dataclass(frozen=True)
+class Volumes:
+    n_ent: int
+    manuf_share: float
+    hightech_industry_share: float  # of manufacturing firms
+    hte_valid: Range
+    sme: Range
+    roster: Range
+    gazelle: Range
+    potential_unicorn: Range
+    unicorn: Range
+    specialized_new: Range  # newly listed per year
+    little_giant_new: Range
+    patents: int
+    invention_share: float
+    high_value_share: float  # of invention patents
+    carriers: int
+    rd_rate: float  # share of non-HTE roster firms with R&D activity
+    revenue_median: float  # 万元, manufacturing firms in 2019
+    hightech_output_bias: float  # pushes hightech output shares up or down
+
+
+SAMPLE_VOLUMES: dict[str, Volumes] = {
+    "changzhou": Volumes(
+        n_ent=4300, manuf_share=0.62, hightech_industry_share=0.2,
+        hte_valid=(1500, 2700), sme=(1500, 2500), roster=(1300, 1600),
+        gazelle=(170, 240), potential_unicorn=(12, 19), unicorn=(1, 3),
+        specialized_new=(60, 160), little_giant_new=(6, 18),
+        patents=25000, invention_share=0.6, high_value_share=0.42, carriers=150,
+        rd_rate=0.45, revenue_median=9000.0, hightech_output_bias=1.0,
+    ),
+    "pingxiang": Volumes(
+        n_ent=800, manuf_share=0.68, hightech_industry_share=0.09,
+        hte_valid=(150, 390), sme=(180, 420), roster=(260, 330),
+        gazelle=(6, 22), potential_unicorn=(0, 1), unicorn=(0, 0),
+        specialized_new=(8, 35), little_giant_new=(1, 3),
+        patents=3600, invention_share=0.3, high_value_share=0.3, carriers=35,
+        rd_rate=0.3, revenue_median=6000.0, hightech_output_bias=0.85,
+    ),
+    "qianjiang": Volumes(
+        n_ent=360, manuf_share=0.5, hightech_industry_share=0.035,
+        hte_valid=(28, 78), sme=(90, 250), roster=(55, 75),
+        gazelle=(1, 5), potential_unicorn=(0, 0), unicorn=(0, 0),
+        specialized_new=(3, 12), little_giant_new=(0, 1),
+        patents=1300, invention_share=0.22, high_value_share=0.25, carriers=12,
+        rd_rate=0.25, revenue_median=4000.0, hightech_output_bias=0.5,
+    ),
+}
+
+
+def volumes_for(unit: Unit, firms_per_unit: int, patents_per_firm: float) -> Volumes:
+    if unit.profile in SAMPLE_VOLUMES:
+        return SAMPLE_VOLUMES[unit.profile]
+    base = SAMPLE_VOLUMES["changzhou"]
+    n = max(200, int(firms_per_unit * unit.scale_factor))
+    f = n / base.n_ent
+    t = unit.tech
+
+    def sc(r: Range, k: float = 1.0) -> Range:
+        return (r[0] * f * k, r[1] * f * k)
+
+    return replace(
+        base,
+        n_ent=n,
+        hightech_industry_share=base.hightech_industry_share * t,
+        hte_valid=sc(base.hte_valid, min(t, 1.4) / 1.3),
+        sme=sc(base.sme, min(t, 1.5) / 1.3),
+        roster=sc(base.roster),
+        gazelle=sc(base.gazelle, t / 1.3),
+        potential_unicorn=sc(base.potential_unicorn, t / 1.3),
+        unicorn=sc(base.unicorn, t / 1.3),
+        specialized_new=sc(base.specialized_new),
+        little_giant_new=sc(base.little_giant_new),
+        patents=int(n * patents_per_firm),
+        invention_share=0.3 + 0.15 * t,
+        carriers=max(5, int(base.carriers * f * t / 1.3)),
+        hightech_output_bias=t / 1.3,
+    )
+
+
+def on_path(r: Range, year: int) -> float:
+    """The value of a 2019→2024 range in `year` (geometric, extrapolated outside)."""
+    a, b = r
+    if a <= 0 or b <= 0:
+        return a + (b - a) * (year - 2019) / 5
+    return a * (b / a) ** ((year - 2019) / 5)

@@ -1,0 +1,275 @@
+"""Ground truth: every catalogue indicator for every region and spine year.
+
+Computed in pandas straight from the generated rows (canonical units, each row tagged
+with its file), following DESIGN §2/§4 literally and sharing no code with the dbt models,
+so that a disagreement between the two points at a bug in one of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+SEED_PATH = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds" / "hightech_manufacturing_industries.csv"
+
+COUNT_INDICATORS = (
+    "hightech_enterprise_count", "hightech_new_certified", "tech_sme_count",
+    "gazelle_count", "gazelle_count_cumulative", "unicorn_count", "unicorn_count_cumulative",
+    "specialized_sme_count", "little_giant_count",
+    "carrier_count_municipal_plus", "carrier_count_provincial_plus",
+    "carrier_count_national_maker_space", "carrier_count_national_incubator",
+    "carrier_new_count", "carrier_new_municipal_plus", "carrier_new_provincial_plus",
+    "incubation_area_new_m2",
+)
+RATIO_INDICATORS = (
+    "rd_intensity", "hightech_share_of_above_scale", "above_scale_share_of_hightech",
+    "hightech_output_share", "hightech_va_share", "hightech_manufacturing_va_share",
+    "above_scale_rd_intensity", "above_scale_rd_coverage", "invention_patents_per_10k_pop",
+    "high_value_invention_patents_per_10k_pop", "hightech_per_10k_legal_entities",
+)
+ALL_INDICATORS = RATIO_INDICATORS[:1] + COUNT_INDICATORS[:3] + RATIO_INDICATORS[1:] + COUNT_INDICATORS[3:]
+LEVEL_RANK = {"区级": 1, "市级": 2, "省级": 3, "国家级": 4}
+STATUS_RANK = {"初步": 0, "正式": 1}
+COLUMNS = ["indicator_code", "region_code", "year", "value", "numerator", "denominator"]
+
+
+def hightech_industry_codes(path: Path = SEED_PATH) -> set[str]:
+    seed = pd.read_csv(path, dtype=str)
+    return set(seed["industry_code"].str.strip())
+
+
+def normalise_name(s: pd.Series) -> pd.Series:
+    return s.astype(str).str.strip().str.replace("（", "(", regex=False).str.replace("）", ")", regex=False)
+
+
+def select_latest(df: pd.DataFrame, key: list[str], by_status: bool = False) -> pd.DataFrame:
+    """The surviving row per key: later file (path order) wins; 正式 beats 初步 first."""
+    d = df.reset_index(drop=True).assign(_pos=np.arange(len(df)))
+    order = ["_file", "_pos"]
+    if by_status:
+        d = d.assign(_rank=d["status"].map(STATUS_RANK))
+        order = ["_rank"] + order
+    d = d.sort_values(order, kind="stable")
+    return d.drop_duplicates(key, keep="last")
+
+
+class Truth:
+    def __init__(self, regions: pd.DataFrame, drop: Mapping[str, pd.DataFrame], hightech_codes: set[str] | None):
+        self.regions = regions.reset_index(drop=True)
+        self.codes = list(self.regions["region_code"])
+        parent = dict(zip(self.regions["region_code"], self.regions["parent_code"].fillna("")))
+        self.children: dict[str, list[str]] = {c: [] for c in self.codes}
+        for c, p in parent.items():
+            if p:
+                self.children[p].append(c)
+        pairs = []
+        for c in self.codes:
+            a = c
+            while a:
+                pairs.append((c, a))
+                a = parent[a]
+        self.anc = pd.DataFrame(pairs, columns=["region", "anc"])
+        self.by_name = dict(zip(self.regions["region_name"], self.regions["region_code"]))
+        self.drop = drop
+        self.hightech_codes = hightech_codes
+        econ = drop["regional_economy"]
+        self.years = sorted({int(y) for y in econ["year"]})
+        self.out: list[tuple[str, str, int, float, float, float | None]] = []
+
+    # -- helpers ---------------------------------------------------------------------
+    def _rows(self, source: str, key: list[str], by_status: bool = False) -> pd.DataFrame:
+        df = self.drop.get(source)
+        if df is None or df.empty:
+            return pd.DataFrame(columns=key + ["region", "_file"])
+        df = df.copy()
+        df["region"] = df["region"].astype(str).map(lambda r: r if r in self.children else self.by_name.get(r, r))
+        return select_latest(df, key, by_status)
+
+    def _up(self, df: pd.DataFrame) -> pd.DataFrame:
+        """Each row once for its region and once for every ancestor (column anc)."""
+        return df.merge(self.anc, on="region", how="inner")
+
+    def _distinct(self, df: pd.DataFrame, col: str = "uscc") -> dict[str, int]:
+        up = self._up(df[[col, "region"]]).drop_duplicates(["anc", col])
+        return up.groupby("anc").size().to_dict()
+
+    def _sum(self, df: pd.DataFrame, col: str) -> dict[str, float]:
+        return self._up(df[[col, "region"]]).groupby("anc")[col].sum().to_dict()
+
+    def _count(self, code: str, year: int, counts: Mapping[str, float]) -> None:
+        for r in self.codes:
+            n = counts.get(r, 0)
+            self.out.append((code, r, year, n, n, None))
+
+    def _ratio(self, code: str, year: int, num: Mapping[str, float], den: Mapping[str, float | None], factor: float = 100.0) -> None:
+        for r in self.codes:
+            d = den.get(r)
+            n = num.get(r, 0)
+            if d is None or d == 0 or n is None:
+                continue
+            self.out.append((code, r, year, n / d * factor, n, d))
+
+    # -- region-level inputs --------------------------------------------------------------
+    def _resolved(self, source: str, col: str) -> dict[int, dict[str, float | None]]:
+        rows = self._rows(source, ["region", "year"], by_status=True)
+        own = {(r, int(y)): float(v) for r, y, v in zip(rows["region"], rows["year"], rows[col])}
+        out: dict[int, dict[str, float | None]] = {}
+        for year in self.years:
+            memo: dict[str, float | None] = {}
+
+            def resolve(r: str) -> float | None:
+                if r in memo:
+                    return memo[r]
+                v: float | None = own.get((r, year))
+                if v is None and self.children[r]:
+                    vals = [resolve(c) for c in self.children[r]]
+                    v = None if any(x is None for x in vals) else float(sum(vals))  # type: ignore[arg-type]
+                memo[r] = v
+                return v
+
+            out[year] = {r: resolve(r) for r in self.codes}
+        return out
+
+    # -- indicators ----------------------------------------------------------------------
+    def compute(self) -> pd.DataFrame:
+        gdp = self._resolved("regional_economy", "gdp")
+        pop = self._resolved("regional_economy", "population_10k")
+        legal = self._resolved("regional_economy", "enterprise_legal_entities")
+        rd = self._resolved("rd_spending", "rd_expenditure")
+        certs = self._rows("hightech_certificates", ["certificate_no"])
+        issue = pd.to_datetime(certs["issue_date"])
+        revoked = pd.to_datetime(certs["revoked_date"]) if "revoked_date" in certs else pd.Series(pd.NaT, index=certs.index)
+        expiry = issue + pd.DateOffset(years=3)
+        sme = self._rows("tech_sme_registry", ["registration_no"])
+        roster = self._rows("above_scale_industry", ["uscc", "year"])
+        patents = self._rows("patents", ["application_no"])
+        grant = pd.to_datetime(patents["grant_date"])
+        lapse = pd.to_datetime(patents["lapse_date"])
+        growth = self._rows("growth_firm_lists", ["uscc", "category", "year"])
+        carriers = self._carrier_rows()
+        first = self._carrier_first_years(carriers)
+
+        for year in self.years:
+            end = pd.Timestamp(year, 12, 31)
+            y = year
+            self._ratio("rd_intensity", y, _present(rd[y]), gdp[y])
+            valid = certs[(issue <= end) & (end < expiry) & (revoked.isna() | (revoked > end))]
+            hte = self._distinct(valid)
+            self._count("hightech_enterprise_count", y, hte)
+            self._count("hightech_new_certified", y, self._distinct(certs[issue.dt.year == year]))
+            self._count("tech_sme_count", y, self._distinct(sme[sme["year"].astype(int) == year]))
+
+            ros = roster[roster["year"].astype(int) == year]
+            valid_set = set(valid["uscc"])
+            firms = self._distinct(ros)
+            self._ratio("hightech_share_of_above_scale", y, self._distinct(ros[ros["uscc"].isin(valid_set)]), firms)
+            if len(ros):
+                in_roster = valid[valid["uscc"].isin(set(ros["uscc"]))]
+                self._ratio("above_scale_share_of_hightech", y, self._distinct(in_roster), hte)
+            self._ratio("hightech_output_share", y, self._sum(ros, "hightech_output"), self._sum(ros, "gross_output"))
+            self._ratio("hightech_va_share", y, self._sum(ros, "hightech_value_added"), self._sum(ros, "value_added"))
+            if self.hightech_codes is not None:
+                htm = ros[ros["industry_code"].astype(str).str.strip().isin(self.hightech_codes)]
+                self._ratio("hightech_manufacturing_va_share", y, self._sum(htm, "value_added"), self._sum(ros, "value_added"))
+            self._ratio("above_scale_rd_intensity", y, self._sum(ros, "rd_expenditure"), self._sum(ros, "revenue"))
+            rd_firms = ros[ros["has_rd_activity"].astype(bool)]
+            self._ratio("above_scale_rd_coverage", y, self._distinct(rd_firms), firms)
+
+            held = patents[(grant <= end) & (lapse.isna() | (lapse > end)) & (patents["patent_type"] == "发明")]
+            self._ratio("invention_patents_per_10k_pop", y, self._distinct(held, "application_no"), pop[y], 1.0)
+            hv = held[held["high_value"].astype(bool)]
+            self._ratio("high_value_invention_patents_per_10k_pop", y, self._distinct(hv, "application_no"), pop[y], 1.0)
+            self._ratio("hightech_per_10k_legal_entities", y, {r: hte.get(r, 0) for r in self.codes}, legal[y], 10000.0)
+
+            gy = growth["year"].astype(int)
+            cat = growth["category"]
+            self._count("gazelle_count", y, self._distinct(growth[(cat == "瞪羚企业") & (gy == year)]))
+            self._count("gazelle_count_cumulative", y, self._distinct(growth[(cat == "瞪羚企业") & (gy <= year)]))
+            uni = cat.isin(["独角兽企业", "潜在独角兽企业"])
+            self._count("unicorn_count", y, self._distinct(growth[uni & (gy == year)]))
+            self._count("unicorn_count_cumulative", y, self._distinct(growth[uni & (gy <= year)]))
+            spec = cat.isin(["专精特新中小企业", '专精特新"小巨人"企业'])
+            self._count("specialized_sme_count", y, self._distinct(growth[spec & (gy <= year)]))
+            self._count("little_giant_count", y, self._distinct(growth[(cat == '专精特新"小巨人"企业') & (gy <= year)]))
+
+            self._carrier_counts(carriers, first, year)
+        df = pd.DataFrame(self.out, columns=COLUMNS)
+        order = {c: i for i, c in enumerate(ALL_INDICATORS)}
+        df["_o"] = df["indicator_code"].map(order)
+        return df.sort_values(["_o", "region_code", "year"], kind="stable").drop(columns="_o").reset_index(drop=True)
+
+    # -- carriers ------------------------------------------------------------------------
+    def _carrier_rows(self) -> pd.DataFrame:
+        df = self.drop.get("incubators")
+        if df is None or df.empty:
+            return pd.DataFrame(columns=["carrier", "rank", "rec", "rev", "region", "carrier_type", "area_m2"])
+        df = df.assign(carrier=normalise_name(df["carrier_name"]))
+        df = df.assign(level=df["level"])
+        rows = self._rows_frame(df, ["carrier", "level"])
+        rows = rows.assign(
+            rank=rows["level"].map(LEVEL_RANK),
+            rec=rows["year_recognized"].astype(int),
+            rev=pd.to_numeric(rows.get("year_revoked"), errors="coerce") if "year_revoked" in rows else np.nan,
+        )
+        return rows[["carrier", "rank", "rec", "rev", "region", "carrier_type", "area_m2"]].reset_index(drop=True)
+
+    def _rows_frame(self, df: pd.DataFrame, key: list[str]) -> pd.DataFrame:
+        df = df.copy()
+        df["region"] = df["region"].astype(str).map(lambda r: r if r in self.children else self.by_name.get(r, r))
+        return select_latest(df, key)
+
+    @staticmethod
+    def _level_rows(carriers: pd.DataFrame, year: int) -> pd.DataFrame:
+        """Per carrier the row that gives its level in `year` (highest active level)."""
+        active = carriers[(carriers["rec"] <= year) & (carriers["rev"].isna() | (carriers["rev"] > year))]
+        return active.sort_values(["carrier", "rank"], kind="stable").drop_duplicates("carrier", keep="last")
+
+    @staticmethod
+    def _carrier_first_years(carriers: pd.DataFrame) -> dict[int, pd.Series]:
+        """Per threshold rank, each carrier's first year with a level at or above it."""
+        alive = carriers[carriers["rev"].isna() | (carriers["rev"] > carriers["rec"])]
+        return {t: alive[alive["rank"] >= t].groupby("carrier")["rec"].min() for t in (1, 2, 3)}
+
+    def _carrier_counts(self, carriers: pd.DataFrame, first: dict[int, pd.Series], year: int) -> None:
+        lv = self._level_rows(carriers, year)
+        self._count("carrier_count_municipal_plus", year, self._distinct(lv[lv["rank"] >= 2], "carrier"))
+        self._count("carrier_count_provincial_plus", year, self._distinct(lv[lv["rank"] >= 3], "carrier"))
+        nat = lv[lv["rank"] == 4]
+        self._count("carrier_count_national_maker_space", year, self._distinct(nat[nat["carrier_type"] == "众创空间"], "carrier"))
+        self._count("carrier_count_national_incubator", year, self._distinct(nat[nat["carrier_type"] == "科技企业孵化器"], "carrier"))
+        new_any = set(first[1][first[1] == year].index)
+        new_any_rows = lv[lv["carrier"].isin(new_any)]
+        self._count("carrier_new_count", year, self._distinct(new_any_rows, "carrier"))
+        for t, code in ((2, "carrier_new_municipal_plus"), (3, "carrier_new_provincial_plus")):
+            names = set(first[t][first[t] == year].index)
+            self._count(code, year, self._distinct(lv[lv["carrier"].isin(names)], "carrier"))
+        self._count("incubation_area_new_m2", year, self._sum(new_any_rows, "area_m2"))
+
+
+def _present(d: Mapping[str, float | None]) -> dict[str, float | None]:
+    return dict(d)
+
+
+def compute_truth(
+    regions: pd.DataFrame, drop: Mapping[str, pd.DataFrame], hightech_codes: set[str] | None = None
+) -> pd.DataFrame:
+    """`hightech_codes=None` leaves out hightech_manufacturing_va_share (no seed to read)."""
+    return Truth(regions, drop, hightech_codes).compute()
+
+
+def write_truth(df: pd.DataFrame, path: Path) -> None:
+    def fmt(v: object) -> str:
+        if v is None or (isinstance(v, float) and np.isnan(v)):
+            return ""
+        if isinstance(v, (int, np.integer)):
+            return str(int(v))
+        f = float(v)  # type: ignore[arg-type]
+        return str(int(f)) if f.is_integer() and abs(f) < 2**53 else repr(f)
+
+    lines = [",".join(COLUMNS)]
+    for row in df.itertuples(index=False):
+        lines.append(",".join([row[0], row[1], str(row[2]), fmt(row[3]), fmt(row[4]), fmt(row[5])]))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -1,0 +1,41 @@
+"""`sti validate DIR`: the write and audit steps of a refresh on a scratch database.
+
+Nothing of the warehouse changes except a report under its reports/ folder. Region names and
+codes already published in the warehouse count as known, as they would in a refresh.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import uuid
+from pathlib import Path
+
+import duckdb
+
+from pipelines.ingest.audit import REGIONS, audit_source
+from pipelines.ingest.landing import land_new_batches
+from pipelines.reports import batches_of, write_report
+from pipelines.spec import SOURCES
+from pipelines.warehouse.ledger import ensure_schemas
+
+
+def validate_drop(drop: Path, warehouse: Path) -> tuple[list[dict], Path | None]:
+    refresh_id = f"validate-{uuid.uuid4().hex[:12]}"
+    build_db = warehouse / "build.duckdb"
+    with tempfile.TemporaryDirectory(prefix="sti-validate-") as scratch:
+        con = duckdb.connect(str(Path(scratch) / "validate.duckdb"))
+        try:
+            ensure_schemas(con)
+            if build_db.exists():
+                con.execute(f"ATTACH '{build_db}' AS served (READ_ONLY)")
+                con.execute("INSERT INTO raw.regions SELECT * FROM served.raw.regions")
+                con.execute("DETACH served")
+            for source in [REGIONS, *(s for s in SOURCES if s != REGIONS)]:
+                land_new_batches(con, drop, source, refresh_id, skip_shas=set())
+                audit_source(con, source, refresh_id)
+            batches = batches_of(con, refresh_id)
+        finally:
+            con.close()
+    outcome = "rejected" if any(b["status"] == "rejected" for b in batches) else "valid"
+    report = write_report(warehouse / "reports", refresh_id, "validate", outcome, batches) if warehouse.is_dir() else None
+    return batches, report
