@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 from pathlib import Path
 
 from dagster_dbt import DbtProject
@@ -32,6 +33,12 @@ def project_fingerprint() -> str:
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
+
+# dagster-dbt runs `dbt` as a subprocess; use the one installed beside this interpreter even
+# when the virtualenv is not activated (`.venv/bin/sti refresh`).
+_BIN = str(Path(sys.executable).parent)
+if _BIN not in os.environ.get("PATH", "").split(os.pathsep):
+    os.environ["PATH"] = _BIN + os.pathsep + os.environ.get("PATH", "")
 
 sti_dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR)
 

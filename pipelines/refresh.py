@@ -52,9 +52,11 @@ def _first_failure(result: ExecuteInProcessResult) -> str | None:
     for event in result.all_events:
         if event.is_step_failure and event.step_failure_data and event.step_failure_data.error:
             err = event.step_failure_data.error
-            # A Failure raised on purpose carries its own sentence; anything else, the exception text.
+            # Dagster wraps the user's exception; its sentence is at the bottom of the chain.
+            while err.cause is not None:
+                err = err.cause
             message = err.message.strip().splitlines()
-            return f"step {event.step_key}: {message[-1] if message else err.cls_name}"
+            return f"step {event.step_key}: {message[0] if message else err.cls_name}"
     return None
 
 
@@ -66,7 +68,7 @@ def _outcome(success: bool, published: bool, batches: list[BatchLine]) -> str:
     return "published" if published else "unchanged"
 
 
-def run_refresh(sources: Path, warehouse: Path, log_level: str = "WARNING") -> RefreshOutcome:
+def run_refresh(sources: Path, warehouse: Path, log_level: str = "CRITICAL") -> RefreshOutcome:
     from pipelines.definitions import defs
 
     job = defs.get_job_def("refresh")

@@ -7,7 +7,6 @@ Warnings (e.g. row count far from the previous batch of the source) are listed i
 metadata and the report but never reject a batch: supplementary lists of a few rows are normal.
 """
 
-from __future__ import annotations
 
 import shutil
 
@@ -43,7 +42,7 @@ def build_contract_check(source: str) -> AssetChecksDefinition:
     def _contract(context: AssetCheckExecutionContext, warehouse: WarehouseResource) -> AssetCheckResult:
         with warehouse.connect() as con:
             findings = audit_source(
-                con, source, context.run_id, on_reject=lambda file, sha: _quarantine(warehouse, source, file, sha)
+                con, source, context.op_execution_context.run_id, on_reject=lambda file, sha: _quarantine(warehouse, source, file, sha)
             )
         errors = [f for f in findings if f.severity == "ERROR"]
         warnings = [f for f in findings if f.severity == "WARN"]

@@ -1,6 +1,5 @@
 """The dbt project as Dagster assets: `dbt build` (seeds, models, tests, unit tests) on build.duckdb."""
 
-from __future__ import annotations
 
 import os
 from collections.abc import Iterator

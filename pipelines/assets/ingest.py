@@ -6,7 +6,6 @@
   transaction — only if no batch of the refresh was rejected (all-or-nothing).
 """
 
-from __future__ import annotations
 
 from dagster import (
     AssetExecutionContext,

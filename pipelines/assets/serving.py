@@ -1,19 +1,20 @@
 """Publish step: after dbt built and tested the marts, replace sti.duckdb atomically."""
 
-from __future__ import annotations
 
 import json
 
 import duckdb
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
 
+from pipelines.assets.dbt import sti_dbt_models
 from pipelines.project import project_fingerprint
 from pipelines.resources import WarehouseResource
 from pipelines.warehouse import ledger
 from pipelines.warehouse.serving import publish_serving
 
 SERVING_KEY = AssetKey(["serving", "sti_duckdb"])
-MART_MODELS = ["dim_region", "dim_indicator", "fct_indicator_value"]
+# Every dbt model of the marts folder is published; they are found through the dbt assets.
+MART_KEYS = [key for key, group in sti_dbt_models.group_names_by_key.items() if group == "marts"]
 
 
 def indicator_changes(build_db, serving_db) -> dict[str, int]:
@@ -44,7 +45,7 @@ def indicator_changes(build_db, serving_db) -> dict[str, int]:
 
 @asset(
     key=SERVING_KEY,
-    deps=[AssetKey([m]) for m in MART_MODELS],
+    deps=MART_KEYS,
     group_name="serving",
     description="warehouse/sti.duckdb: schema `marts` only, replaced by rename after every test passed.",
     kinds={"duckdb"},

@@ -49,6 +49,9 @@ class ScaleConfig:
     patents_per_firm: float
     units_per_part: int  # big sources split into part files of this many units (0 = no split)
     truth: bool  # ground truth needs every row in memory; above city scale it is skipped
+    # The sample regions are in every real scale (plan targets name them); tests leave them
+    # out to exercise the synthetic tree cheaply.
+    sample_regions: bool = True
 
 
 SCALES: dict[str, ScaleConfig] = {
@@ -122,10 +125,10 @@ def generate(scale: str, out: Path, seed: int = 42) -> GenerateSummary:
     out.mkdir(parents=True, exist_ok=True)
     _clear(out)
 
-    regions = list(SAMPLE_REGIONS)
-    units = list(SAMPLE_UNITS)
+    regions = list(SAMPLE_REGIONS) if cfg.sample_regions else []
+    units = list(SAMPLE_UNITS) if cfg.sample_regions else []
     if cfg.provinces:
-        extra_regions, extra_units = synthetic_tree(cfg.provinces, cfg.cities_per_province, seed)
+        extra_regions, extra_units = synthetic_tree(cfg.provinces, cfg.cities_per_province, seed, len(units))
         regions += extra_regions
         units += extra_units
     by_code = {r.code: r for r in regions}
@@ -145,6 +148,7 @@ def generate(scale: str, out: Path, seed: int = 42) -> GenerateSummary:
     emit(rd)
 
     counter = CertificateCounter()
+    carrier_names: set[str] = set()
     n_ent = 0
     for unit in units:
         vol = volumes_for(unit, cfg.firms_per_unit, cfg.patents_per_firm)
@@ -161,7 +165,7 @@ def generate(scale: str, out: Path, seed: int = 42) -> GenerateSummary:
         emit(growth_rows(pool, vol, valid, rng(4), scale))
         emit(roster_rows(pool, vol, valid, rng(5), scale, part))
         emit(patent_rows(pool, vol, rng(6), len(units), scale, part))
-        emit(incubator_rows(pool, vol, rng(7), scale))
+        emit(incubator_rows(pool, vol, rng(7), scale, carrier_names))
     writer.close()
     _, placeholder = write_targets(out)
 

@@ -9,6 +9,7 @@ history stays plausible.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 import functools
 
 import numpy as np
@@ -54,7 +55,7 @@ def batch_file(year: int, batch: int, scale: str) -> tuple[str, FileSpec]:
     spec = _SPECS[(year, batch)].for_scale(scale)
     title = f"{year}年第{_BATCH[batch]}批高新技术企业名单"
     if spec.fmt == "xlsx":
-        spec = FileSpec(**{**spec.__dict__, "title": title})
+        spec = replace(spec, title=title)
     return f"{title}.{spec.fmt}", spec
 
 
@@ -74,7 +75,9 @@ def simulate_issues(pool: Pool, vol: Volumes, rng: np.random.Generator) -> dict[
     issued: dict[int, np.ndarray] = {}
     ever = np.zeros(pool.n, dtype=bool)
     empty = np.array([], dtype=int)
-    score = 1.3 * pool.z + 0.1 * pool.manufacturing
+    # Software and service firms certify as readily as manufacturers; most high-tech
+    # enterprises are not on the above-scale industrial roster.
+    score = 1.3 * pool.z - 1.0 * pool.manufacturing
     for year in range(FIRST_YEAR, YEARS[-1] + 1):
         due = issued.get(year - 3, empty)
         renew = due[rng.random(len(due)) < 0.8]
@@ -87,8 +90,12 @@ def simulate_issues(pool: Pool, vol: Volumes, rng: np.random.Generator) -> dict[
         need = max(0, int(round(target)) - have)
         if year < 2019:
             need = int(need * 0.7)  # older stock ramps up smoothly
-        eligible = np.flatnonzero(~ever & (pool.founded < year))
-        new = weighted_pick(rng, eligible, score[eligible], need)
+        # Firms whose certificate lapsed may apply again later, with less success.
+        busy = np.zeros(pool.n, dtype=bool)
+        busy[np.concatenate([holding, due, late]).astype(int)] = True
+        eligible = np.flatnonzero(~busy & (pool.founded < year))
+        again = score - 1.5 * ever
+        new = weighted_pick(rng, eligible, again[eligible], need)
         ids = np.concatenate([renew, late, new]).astype(int)
         ever[ids] = True
         issued[year] = np.sort(ids)

@@ -9,6 +9,8 @@ which the level-in-year rule must handle.
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -43,70 +45,81 @@ def _file(year: int, scale: str) -> tuple[str, FileSpec]:
     return f"{year}年新认定孵化载体名单.csv", SPECS[year]
 
 
-def incubator_rows(pool: Pool, vol: Volumes, rng: np.random.Generator, scale: str) -> Rows:
+@dataclass
+class _Row:
+    carrier_name: str
+    carrier_type: str
+    level: str
+    year_recognized: int
+    region: str
+    area_m2: float
+    year_revoked: int | None = None
+
+
+def _chain(
+    rng: np.random.Generator, name: str, ctype: str, home: str, root: str, year: int
+) -> list[_Row]:
+    """One carrier's recognitions, level by level, plus any withdrawal."""
+    level = int(rng.choice(3, p=[0.55, 0.35, 0.10]))
+    area = float(np.round(np.exp(rng.normal(np.log(8000), 0.7)), 0))
+    chain: list[_Row] = []
+    while year <= 2024:
+        row_name = name
+        if "（" in name and chain and rng.random() < 0.5:
+            row_name = name.replace("（", "(").replace("）", ")")
+        region = root if chain and rng.random() < 0.1 else home
+        chain.append(_Row(row_name, ctype, LEVELS[level], year, region, area))
+        top = 2 if ctype == "加速器" else 3
+        if level >= top or rng.random() > _UPGRADE_P[level]:
+            break
+        level += 1
+        year += int(rng.integers(2, 5))
+        area = float(np.round(area * rng.uniform(1.0, 1.6), 0))
+        if ctype == "众创空间" and rng.random() < 0.08:
+            ctype = "科技企业孵化器"
+    r = rng.random()
+    last = chain[-1]
+    if r < 0.10 and last.year_recognized < 2024:
+        # The newest recognition is withdrawn; the carrier falls back a level.
+        last.year_revoked = int(rng.integers(last.year_recognized + 1, 2025))
+    elif r < 0.14:
+        closed = int(rng.integers(last.year_recognized, 2025))
+        for row in chain:
+            row.year_revoked = max(closed, row.year_recognized)
+    return chain
+
+
+def incubator_rows(
+    pool: Pool, vol: Volumes, rng: np.random.Generator, scale: str, taken: set[str]
+) -> Rows:
+    """`taken` holds the carrier names of earlier units: a name is a carrier's identity, so
+    two units must never pick the same one."""
     unit = pool.unit
     places = [(h, s) for h, s in zip(unit.homes, unit.home_short) if h != unit.root] or [
         (unit.root, unit.home_short[0])
     ]
-    used: set[str] = set()
-    recs: list[dict[str, object]] = []
     years = np.arange(2012, 2025)
     yw = np.minimum(np.exp(0.25 * (years - 2012)), 3.0)
+    rows: list[_Row] = []
     for _ in range(vol.carriers):
         home, short = places[int(rng.integers(0, len(places)))]
         ctype = TYPES[int(rng.choice(3, p=[0.5, 0.4, 0.1]))]
-        name = carrier_name(rng, short, ctype, used)
-        year = int(rng.choice(years, p=yw / yw.sum()))
-        level = int(rng.choice(3, p=[0.55, 0.35, 0.10]))
-        area = float(np.round(np.exp(rng.normal(np.log(8000), 0.7)), 0))
-        chain: list[dict[str, object]] = []
-        while year <= 2024:
-            row_name = name
-            if "（" in name and chain and rng.random() < 0.5:
-                row_name = name.replace("（", "(").replace("）", ")")
-            chain.append(
-                {
-                    "carrier_name": row_name,
-                    "carrier_type": ctype,
-                    "level": LEVELS[level],
-                    "year_recognized": year,
-                    "region": unit.root if chain and rng.random() < 0.1 else home,
-                    "area_m2": area,
-                    "year_revoked": None,
-                }
-            )
-            top = 2 if ctype == "加速器" else 3
-            if level >= top or rng.random() > _UPGRADE_P[level]:
-                break
-            level += 1
-            year += int(rng.integers(2, 5))
-            area = float(np.round(area * rng.uniform(1.0, 1.6), 0))
-            if ctype == "众创空间" and rng.random() < 0.08:
-                ctype = "科技企业孵化器"
-        r = rng.random()
-        last = chain[-1]
-        if r < 0.10 and int(last["year_recognized"]) < 2024:  # type: ignore[arg-type]
-            # The newest recognition is withdrawn; the carrier falls back a level.
-            last["year_revoked"] = int(rng.integers(int(last["year_recognized"]) + 1, 2025))  # type: ignore[arg-type]
-        elif r < 0.14:
-            closed = int(rng.integers(int(last["year_recognized"]), 2025))  # type: ignore[arg-type]
-            for row in chain:
-                row["year_revoked"] = max(closed, int(row["year_recognized"]))  # type: ignore[arg-type]
-        recs += chain
+        name = carrier_name(rng, short, ctype, taken)
+        rows += _chain(rng, name, ctype, home, unit.root, int(rng.choice(years, p=yw / yw.sum())))
 
     specs: dict[str, FileSpec] = {}
     out: list[dict[str, object]] = []
     revoked: list[dict[str, object]] = []
-    for row in recs:
-        fname, spec = _file(int(row["year_recognized"]), scale)  # type: ignore[arg-type]
+    for row in rows:
+        fname, spec = _file(row.year_recognized, scale)
         specs[fname] = spec
-        rev = row["year_revoked"]
-        if rev is not None and int(rev) > 2018:  # type: ignore[arg-type]
+        rec = asdict(row)
+        if row.year_revoked is not None and row.year_revoked > 2018:
             # Lists print what was known when published; the withdrawal comes later.
-            revoked.append({**row, "_file": REVOCATION_FILE})
-            out.append({**row, "year_revoked": None, "_file": fname})
+            revoked.append({**rec, "_file": REVOCATION_FILE})
+            out.append({**rec, "year_revoked": None, "_file": fname})
         else:
-            out.append({**row, "_file": fname})
+            out.append({**rec, "_file": fname})
     if revoked:
         specs[REVOCATION_FILE] = REVOCATION_SPEC
     df = pd.DataFrame.from_records(out + revoked)

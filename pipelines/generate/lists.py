@@ -7,6 +7,8 @@ differ from sums of yearly counts.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 
@@ -40,7 +42,7 @@ SME_LARGE = 20000.0  # 万元: above this revenue a firm is no longer an SME
 def _titled(spec: FileSpec, title: str, scale: str) -> FileSpec:
     spec = spec.for_scale(scale)
     if spec.fmt == "xlsx":
-        spec = FileSpec(**{**spec.__dict__, "title": title})
+        spec = replace(spec, title=title)
     return spec
 
 

@@ -39,11 +39,11 @@ class Volumes:
 
 SAMPLE_VOLUMES: dict[str, Volumes] = {
     "changzhou": Volumes(
-        n_ent=4300, manuf_share=0.62, hightech_industry_share=0.2,
-        hte_valid=(1500, 2700), sme=(1500, 2500), roster=(1300, 1600),
+        n_ent=4700, manuf_share=0.55, hightech_industry_share=0.2,
+        hte_valid=(1750, 3300), sme=(1600, 2700), roster=(1450, 1800),
         gazelle=(170, 240), potential_unicorn=(12, 19), unicorn=(1, 3),
         specialized_new=(60, 160), little_giant_new=(6, 18),
-        patents=25000, invention_share=0.6, high_value_share=0.42, carriers=150,
+        patents=24000, invention_share=0.62, high_value_share=0.42, carriers=150,
         rd_rate=0.45, revenue_median=9000.0, hightech_output_bias=1.0,
     ),
     "pingxiang": Volumes(

@@ -112,14 +112,14 @@ def _unique_name(rng: np.random.Generator, used: set[str], suffix: str) -> str:
 
 
 def synthetic_tree(
-    n_provinces: int, cities_per_province: int, seed: int
+    n_provinces: int, cities_per_province: int, seed: int, first_unit: int = len(SAMPLE_UNITS)
 ) -> tuple[list[Region], list[Unit]]:
     """Fictional provinces (省) with cities (市), their districts/counties and one zone."""
     rng = np.random.default_rng([seed, 9001])
     used = {r.name for r in SAMPLE_REGIONS}
     regions: list[Region] = []
     units: list[Unit] = []
-    index = len(SAMPLE_UNITS)
+    index = first_unit
     for p in range(n_provinces):
         p2, p_short = _PROVINCE_SLOTS[p % len(_PROVINCE_SLOTS)]
         if p >= len(_PROVINCE_SLOTS):

@@ -7,6 +7,8 @@ high-tech enterprises, which is what the plans' share indicators measure.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 
@@ -30,7 +32,7 @@ def roster_file(year: int, scale: str, part: str = "") -> tuple[str, FileSpec]:
     spec = SPECS[year].for_scale(scale)
     title = f"{year}年规模以上工业企业名录"
     if spec.fmt == "xlsx":
-        spec = FileSpec(**{**spec.__dict__, "title": title})
+        spec = replace(spec, title=title)
     return f"规上工业企业名录_{year}{part}.{spec.fmt}", spec
 
 

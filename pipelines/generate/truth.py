@@ -65,13 +65,19 @@ class Truth:
         for c, p in parent.items():
             if p:
                 self.children[p].append(c)
-        pairs = []
+        # Ancestor matrix: row i holds region i, its parent, ... padded with -1, so that
+        # rolling rows up to every ancestor is one fancy-index instead of a merge.
+        self.code_index = pd.Index(self.codes)
+        chains = []
         for c in self.codes:
-            a = c
+            chain, a = [], c
             while a:
-                pairs.append((c, a))
+                chain.append(self.code_index.get_loc(a))
                 a = parent[a]
-        self.anc = pd.DataFrame(pairs, columns=["region", "anc"])
+            chains.append(chain)
+        self.anc = np.full((len(self.codes), max(map(len, chains), default=1)), -1, dtype=np.int64)
+        for i, chain in enumerate(chains):
+            self.anc[i, : len(chain)] = chain
         self.by_name = dict(zip(self.regions["region_name"], self.regions["region_code"]))
         self.drop = drop
         self.hightech_codes = hightech_codes
@@ -88,23 +94,49 @@ class Truth:
         df["region"] = df["region"].astype(str).map(lambda r: r if r in self.children else self.by_name.get(r, r))
         return select_latest(df, key, by_status)
 
-    def _up(self, df: pd.DataFrame) -> pd.DataFrame:
-        """Each row once for its region and once for every ancestor (column anc)."""
-        return df.merge(self.anc, on="region", how="inner")
+    def _up(self, df: pd.DataFrame) -> np.ndarray:
+        """Flattened ancestor indices of every row (row-major, -1 = none)."""
+        ri = self.code_index.get_indexer(df["region"].to_numpy(dtype=object))
+        up = self.anc[ri]
+        up[ri < 0] = -1
+        return up.ravel()
 
     def _distinct(self, df: pd.DataFrame, col: str = "uscc") -> dict[str, int]:
-        up = self._up(df[[col, "region"]]).drop_duplicates(["anc", col])
-        return up.groupby("anc").size().to_dict()
+        """Per region, distinct values of `col` among rows of the region and its descendants."""
+        if df.empty:
+            return {}
+        keys, uniq = pd.factorize(df[col])
+        m = len(uniq) + 1
+        a = self._up(df)
+        k = np.repeat(keys, self.anc.shape[1])
+        ok = (a >= 0) & (k >= 0)
+        pairs = np.unique(a[ok] * m + k[ok])
+        counts = np.bincount(pairs // m, minlength=len(self.codes))
+        return {self.codes[i]: int(c) for i in np.flatnonzero(counts) for c in (counts[i],)}
 
     def _sum(self, df: pd.DataFrame, col: str) -> dict[str, float]:
-        return self._up(df[[col, "region"]]).groupby("anc")[col].sum().to_dict()
+        if df.empty:
+            return {}
+        a = self._up(df)
+        w = np.repeat(df[col].to_numpy(dtype=float), self.anc.shape[1])
+        ok = a >= 0
+        sums = np.bincount(a[ok], weights=w[ok], minlength=len(self.codes))
+        has = np.bincount(a[ok], minlength=len(self.codes)) > 0
+        return {self.codes[i]: float(sums[i]) for i in np.flatnonzero(has)}
 
     def _count(self, code: str, year: int, counts: Mapping[str, float]) -> None:
         for r in self.codes:
             n = counts.get(r, 0)
             self.out.append((code, r, year, n, n, None))
 
-    def _ratio(self, code: str, year: int, num: Mapping[str, float], den: Mapping[str, float | None], factor: float = 100.0) -> None:
+    def _ratio(
+        self,
+        code: str,
+        year: int,
+        num: Mapping[str, float | None],
+        den: Mapping[str, float | None],
+        factor: float = 100.0,
+    ) -> None:
         for r in self.codes:
             d = den.get(r)
             n = num.get(r, 0)
@@ -155,7 +187,7 @@ class Truth:
         for year in self.years:
             end = pd.Timestamp(year, 12, 31)
             y = year
-            self._ratio("rd_intensity", y, _present(rd[y]), gdp[y])
+            self._ratio("rd_intensity", y, rd[y], gdp[y])
             valid = certs[(issue <= end) & (end < expiry) & (revoked.isna() | (revoked > end))]
             hte = self._distinct(valid)
             self._count("hightech_enterprise_count", y, hte)
@@ -207,7 +239,6 @@ class Truth:
         if df is None or df.empty:
             return pd.DataFrame(columns=["carrier", "rank", "rec", "rev", "region", "carrier_type", "area_m2"])
         df = df.assign(carrier=normalise_name(df["carrier_name"]))
-        df = df.assign(level=df["level"])
         rows = self._rows_frame(df, ["carrier", "level"])
         rows = rows.assign(
             rank=rows["level"].map(LEVEL_RANK),
@@ -247,10 +278,6 @@ class Truth:
             names = set(first[t][first[t] == year].index)
             self._count(code, year, self._distinct(lv[lv["carrier"].isin(names)], "carrier"))
         self._count("incubation_area_new_m2", year, self._sum(new_any_rows, "area_m2"))
-
-
-def _present(d: Mapping[str, float | None]) -> dict[str, float | None]:
-    return dict(d)
 
 
 def compute_truth(

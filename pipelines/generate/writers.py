@@ -10,18 +10,21 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from pipelines.generate.formats import Columns, FileSpec, render
 
 FIXED_TIME = dt.datetime(2025, 1, 1, 9, 0, 0)
 _ZIP_TIME = (2025, 1, 1, 9, 0, 0)
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 
 
 @dataclass
@@ -93,21 +96,16 @@ class DropWriter:
 def write_xlsx(
     path: Path, spec: FileSpec, headers: list[str], rows: list[list[object]]
 ) -> None:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Sheet1"
+    # Write-only mode streams rows; the title sits alone in A1 as in most exported lists.
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Sheet1")
     if spec.title:
-        ws.append([spec.title])
-        ws.cell(row=1, column=1).font = Font(bold=True, size=14)
-        if len(headers) > 1:
-            ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
+        title = WriteOnlyCell(ws, value=spec.title)
+        title.font = Font(bold=True, size=14)
+        ws.append([title])
     ws.append(headers)
     for row in rows:
         ws.append(row)
-    for col_cells in ws.iter_cols(min_row=2 if spec.title else 1):
-        for cell in col_cells:
-            if isinstance(cell.value, dt.date):
-                cell.number_format = "yyyy-mm-dd"
     wb.properties.creator = "sti generate"
     wb.properties.created = FIXED_TIME
     wb.properties.modified = FIXED_TIME
@@ -124,5 +122,9 @@ def _pin_zip_times(data: bytes) -> bytes:
             fixed = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = info.external_attr
-            dst.writestr(fixed, src.read(info.filename))
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                # openpyxl stamps the save time into dcterms:modified whatever we set.
+                data = _MODIFIED.sub(rb"\g<1>" + FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode() + rb"\g<2>", data)
+            dst.writestr(fixed, data)
     return out.getvalue()

@@ -62,7 +62,8 @@ class _PeakSampler:
 def _usccs(n: int, rng: np.random.Generator) -> np.ndarray:
     from pipelines.uscc import make_uscc
 
-    bodies = rng.integers(10_000_000, 99_999_999, size=n)
+    # distinct 8-digit organisation-code bodies
+    bodies = 10_000_000 + rng.integers(0, 7) + np.arange(n, dtype=np.int64) * (89_999_999 // max(n, 1))
     return np.array([make_uscc("320400", str(b)) for b in bodies], dtype=object)
 
 

@@ -85,6 +85,14 @@ def _is_string_dtype(dtype) -> bool:
     return False
 
 
+def _is_arrow_temporal(dtype) -> bool:
+    if not isinstance(dtype, pd.ArrowDtype):
+        return False
+    import pyarrow as pa
+
+    return pa.types.is_date(dtype.pyarrow_dtype) or pa.types.is_timestamp(dtype.pyarrow_dtype)
+
+
 def _value_is(kind: str, v) -> bool:
     if kind in TEXT_KINDS:
         return isinstance(v, str)
@@ -108,6 +116,20 @@ def _value_is(kind: str, v) -> bool:
     return False
 
 
+def dtype_guarantees_kind(dtype, kind: str) -> bool:
+    """True when every non-null value of a column of this dtype has the kind's type
+    (string dtype for text kinds, bool, datetime, integer for numbers)."""
+    if kind in TEXT_KINDS:
+        return _is_string_dtype(dtype)
+    if kind == "bool":
+        return pd.api.types.is_bool_dtype(dtype)
+    if kind == "date":
+        return pd.api.types.is_datetime64_any_dtype(dtype) or _is_arrow_temporal(dtype)
+    if pd.api.types.is_bool_dtype(dtype):
+        return False
+    return pd.api.types.is_integer_dtype(dtype)  # int, money, number
+
+
 def kind_mask(column: pd.Series, kind: str) -> pd.Series:
     """Boolean Series: does each (non-null) value have the type the contract kind needs?
 
@@ -115,15 +137,9 @@ def kind_mask(column: pd.Series, kind: str) -> pd.Series:
     """
     dtype = column.dtype
     index = column.index
-    if kind in TEXT_KINDS and _is_string_dtype(dtype):
-        return pd.Series(True, index=index)
-    if kind == "bool" and pd.api.types.is_bool_dtype(dtype):
-        return pd.Series(True, index=index)
-    if kind == "date" and pd.api.types.is_datetime64_any_dtype(dtype):
+    if dtype_guarantees_kind(dtype, kind):
         return pd.Series(True, index=index)
     if kind in ("int", "money", "number") and not pd.api.types.is_bool_dtype(dtype):
-        if pd.api.types.is_integer_dtype(dtype):
-            return pd.Series(True, index=index)
         if pd.api.types.is_float_dtype(dtype):
             values = column.to_numpy(dtype="float64", na_value=np.nan)
             with np.errstate(invalid="ignore"):
@@ -166,6 +182,7 @@ class ExpectColumnValuesToBeOfKind(ColumnMapExpectation):
 
 
 __all__ = [
+    "dtype_guarantees_kind",
     "ExpectColumnValuesToBeOfKind",
     "ExpectColumnValuesToBeValidUscc",
     "kind_mask",

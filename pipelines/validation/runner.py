@@ -10,13 +10,19 @@ parser could not convert arrive as NULL and were reported by the parser already:
 their columns in `skip_null_check`, or better the exact rows in `parse_failed`, so they are
 not reported a second time as `not_null` failures (every other rule ignores NULLs anyway).
 
-How it runs (a city-scale batch has ~1M rows; see benchmarks/RESULTS.md):
-- one ephemeral GX context per process, a pandas datasource with one dataframe asset;
-- the suite's expectations are grouped by the columns they read; each group is validated
-  on a frame holding only those columns and `_row_number` (uniqueness rules see the whole
-  key column(s) of the batch, so duplicates are found across the whole file);
-- result_format SUMMARY with `unexpected_index_column_names=["_row_number"]`: GX returns the
-  failing count and the first MAX_EXAMPLES failing rows, never a list of a million values.
+How it runs (a city-scale batch has ~1M rows; `python -m pipelines.validation.bench`):
+- one ephemeral GX context per process (analytics and progress bars off), a pandas
+  datasource with one dataframe asset; GX's per-batch fingerprint hashing is switched off;
+- type and not-null rules run on the columns as landed; the other rules on a canonical copy
+  of each column (numpy int64/float64, datetime64[ns]: GX's vectorised paths) in which a
+  value of the wrong type is NULL, so it is reported once, by `type`;
+- batches above SPLIT_COLUMNS_ABOVE_ROWS rows are validated one column group at a time on a
+  frame holding only those columns (uniqueness rules still see the whole key column(s) of
+  the batch: duplicates are found across the whole file);
+- result_format SUMMARY: GX returns the failing count and the first MAX_EXAMPLES failing
+  positions; row numbers and values are looked up in the landing frame (GX's
+  `unexpected_index_column_names` walks every failing row cell by cell — minutes when a
+  whole column of a million rows fails).
 """
 
 from __future__ import annotations
@@ -27,7 +33,6 @@ import math
 import os
 import re
 import threading
-import uuid
 import warnings
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
@@ -40,20 +45,28 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from pipelines.spec import SOURCES, Column  # noqa: E402
-from pipelines.validation.custom_expectations import TEXT_KINDS, kind_mask  # noqa: E402
+from pipelines.validation.custom_expectations import (  # noqa: E402
+    TEXT_KINDS,
+    _is_arrow_temporal,
+    dtype_guarantees_kind,
+    kind_mask,
+)
 from pipelines.validation.findings import MAX_EXAMPLES, Finding  # noqa: E402
-from pipelines.validation.suites import EARLIEST_DATE, load_suite  # noqa: E402
+from pipelines.validation.suites import EARLIEST_DATE, load_suite, suite_path  # noqa: E402
 
 ROW = "_row_number"
+
+# Batches larger than this are validated column group by column group (each GX run sees only
+# the columns its expectations read: less memory per metric); smaller ones in one GX run per
+# frame variant (GX's fixed cost per run dominates on small frames).
+SPLIT_COLUMNS_ABOVE_ROWS = 50_000
 
 # Row-count drift against the previous batch of the same source (WARN only).
 ROW_COUNT_LOW_RATIO = 0.1
 ROW_COUNT_HIGH_RATIO = 10.0
 
 _log = logging.getLogger(__name__)
-_MERGE = os.environ.get("STI_GX_MERGE") == "1"
-# Stable UUIDs standing for "the n-th expectation of the suite" (GX wants UUID-shaped ids).
-_POSITION_IDS = [str(uuid.UUID(int=n + 1)) for n in range(1000)]
+_POS = "_suite_position"
 _lock = threading.RLock()
 _gx_state: dict[str, Any] = {}
 
@@ -126,6 +139,8 @@ def _canonical(series: pd.Series, col: Column) -> pd.Series:
     they are neither reported twice nor crash a comparison."""
     kind = col.kind
     if kind in TEXT_KINDS or kind == "bool":
+        if series.dtype == object:
+            return series.where(kind_mask(series, kind) & series.notna(), None)
         return series
     dtype = series.dtype
     if kind == "date":
@@ -133,8 +148,12 @@ def _canonical(series: pd.Series, col: Column) -> pd.Series:
             return series
         if isinstance(dtype, pd.DatetimeTZDtype):
             return series
-        ok = kind_mask(series, kind) & series.notna()
-        values = series.where(ok)
+        if _is_arrow_temporal(dtype):
+            series = series.astype("datetime64[us]")
+        if pd.api.types.is_datetime64_any_dtype(series.dtype):
+            values = series
+        else:
+            values = series.where(kind_mask(series, kind) & series.notna())
         if not pd.api.types.is_datetime64_any_dtype(values.dtype):
             values = values.map(_to_timestamp, na_action="ignore")
             values = pd.to_datetime(values, errors="coerce")
@@ -230,8 +249,15 @@ def _fill(text: str, values: Mapping[str, str]) -> str:
 
 
 def _fmt_value(value: Any) -> str:
-    if value is None:
+    """A cell as a data engineer would type it (dates without time, 10.0 -> 10)."""
+    if value is None or value is pd.NA or value is pd.NaT:
         return ""
+    if isinstance(value, np.datetime64):
+        value = pd.Timestamp(value) if not np.isnat(value) else None
+        if value is None:
+            return ""
+    elif isinstance(value, np.generic):
+        value = value.item()
     if isinstance(value, float):
         if math.isnan(value):
             return ""
@@ -264,18 +290,50 @@ def _row(value: Any) -> int | None:
 @dataclass
 class _Job:
     columns: list[str]  # columns of the frame (without _row_number)
-    raw: bool  # validate the frame as given (type rule) instead of the canonical one
+    raw: bool  # validate the columns as given (type, not_null) instead of the canonical ones
     exclude_rows: frozenset[int]  # rows left out (parse failures for not_null)
     expectations: list
 
 
-def _plan(suite, df_columns: set[str], skip_null: set[str], parse_failed: Mapping[str, Collection[int]]):
+def _suite_expectations(source: str) -> list:
+    """The expectations of `expectations/<source>.json`, each tagged in `meta` with its
+    position in the suite (GX may return results in another order). Built once per file
+    version and reused: an Expectation without an id may be put into any number of suites."""
+    from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
+
+    path = suite_path(source)
+    key = (source, str(path), path.stat().st_mtime_ns if path.exists() else None)
+    cached = _gx_state.get("suites", {}).get(source)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    suite = load_suite(source)
+    tagged = []
+    for pos, exp in enumerate(suite.expectations):
+        cfg = exp.configuration
+        tagged.append(
+            ExpectationConfiguration(
+                type=cfg.type,
+                kwargs=dict(cfg.kwargs),
+                meta={**(cfg.meta or {}), _POS: pos},
+                severity=cfg.severity,
+            ).to_domain_obj()
+        )
+    _gx_state.setdefault("suites", {})[source] = (key, tagged)
+    return tagged
+
+
+def _plan(
+    expectations: list,
+    dtypes: Mapping[str, Any],
+    skip_null: set[str],
+    parse_failed: Mapping[str, Collection[int]],
+    split_columns: bool = True,
+):
     jobs: dict[tuple, _Job] = {}
     missing: dict[str, list] = {}
-    for pos, exp in enumerate(suite.expectations):
-        exp.id = _POSITION_IDS[pos]
+    for exp in expectations:
         cols = _expectation_columns(exp)
-        absent = [c for c in cols if c not in df_columns]
+        absent = [c for c in cols if c not in dtypes]
         if absent:
             for c in absent:
                 missing.setdefault(c, []).append(exp)
@@ -285,9 +343,18 @@ def _plan(suite, df_columns: set[str], skip_null: set[str], parse_failed: Mappin
             if cols[0] in skip_null:
                 continue
             exclude = frozenset(int(r) for r in parse_failed.get(cols[0], ()))
-        raw = exp.expectation_type == "expect_column_values_to_be_of_kind"
+        if exp.expectation_type == "expect_column_values_to_be_of_kind" and dtype_guarantees_kind(
+            dtypes[cols[0]], exp.kind
+        ):
+            continue  # the column's dtype already guarantees it (e.g. datetime64 for a date)
+        # Type and not-null rules look at the values as landed; the others at the canonical
+        # frame, where a value of the wrong type is NULL (reported once, by `type`).
+        raw = exp.expectation_type in (
+            "expect_column_values_to_be_of_kind",
+            "expect_column_values_to_not_be_null",
+        )
         # Same column set (order-insensitive) and frame variant -> one GX run.
-        key = (() if _MERGE else tuple(sorted(set(cols))), raw, exclude)
+        key = (tuple(sorted(set(cols))) if split_columns else (), raw, exclude)
         job = jobs.setdefault(key, _Job([], raw, exclude, []))
         job.columns += [c for c in cols if c not in job.columns]
         job.expectations.append(exp)
@@ -430,10 +497,17 @@ def validate_batch(
     headers.update({k: v for k, v in header_map.items() if v})
 
     with _lock:
-        suite = load_suite(source)
-        base = df if isinstance(df.index, pd.RangeIndex) and df.index.start == 0 and df.index.step == 1 else df.reset_index(drop=True)
+        expectations = _suite_expectations(source)
+        positional = isinstance(df.index, pd.RangeIndex) and df.index.start == 0 and df.index.step == 1
+        base = df if positional else df.reset_index(drop=True)
         df_columns = set(base.columns)
-        jobs, missing = _plan(suite, df_columns, set(skip_null_check), parse_failed)
+        jobs, missing = _plan(
+            expectations,
+            dict(base.dtypes),
+            set(skip_null_check),
+            parse_failed,
+            split_columns=len(base) > SPLIT_COLUMNS_ABOVE_ROWS,
+        )
 
         canon: dict[str, pd.Series] = {}
         for col in spec.columns:
@@ -458,14 +532,14 @@ def validate_batch(
             "earliest_date": EARLIEST_DATE,
         }
 
-        # GX may reorder results; each expectation carries its suite position as its id.
+        # GX may reorder results; each expectation carries its suite position in meta.
         ranked: list[tuple[int, Any]] = []
         for job in jobs:
             job_results = _run_job(job, base, canon, params)
             if len(job_results) != len(job.expectations):  # pragma: no cover - GX contract
                 raise RuntimeError("GX returned a result count different from the expectation count")
             for res in job_results:
-                ranked.append((_POSITION_IDS.index(res.expectation_config.id), res))
+                ranked.append((int(res.expectation_config.meta[_POS]), res))
 
     findings: list[Finding] = []
     for col, exps in missing.items():

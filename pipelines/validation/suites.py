@@ -70,6 +70,9 @@ PLAN_YEARS = {"base_year", "start_year", "target_year"}
 # Dates that are events which already happened (cannot be after the validation date).
 PAST_DATES = {"issue_date", "application_date", "grant_date"}
 
+# Text columns whose format a regex checks (an empty string fails it).
+FORMAT_CHECKED = {"certificate_no", "application_no", "industry_code"}
+
 # Columns that must be >= 0 and columns that must be > 0 (DESIGN §2).
 NON_NEGATIVE = {
     "above_scale_industry": ("gross_output", "revenue", "rd_expenditure", "hightech_output"),
@@ -149,6 +152,22 @@ def _column_expectations(src: Source, col: Column) -> list:
                 ),
             )
         )
+        # An empty string is as empty as a NULL (the parser trims). Columns with a format
+        # rule are left out: the format rule already reports an empty string.
+        if col.kind == "text" and c not in FORMAT_CHECKED:
+            out.append(
+                gxe.ExpectColumnValueLengthsToBeBetween(
+                    column=c,
+                    min_value=1,
+                    meta=_meta(
+                        "blank_value",
+                        c,
+                        f"{h}为必填项，不能为空字符串。",
+                        f"{h} is required and must not be blank.",
+                        f"Fill in {h} in the listed rows (the cells are blank).",
+                    ),
+                )
+            )
     out.append(
         ExpectColumnValuesToBeOfKind(
             column=c,
