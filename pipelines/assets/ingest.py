@@ -109,6 +109,7 @@ def raw_tables(context: AssetExecutionContext, warehouse: WarehouseResource):
         appended: dict[str, int] = {source: 0 for source in SOURCES}
         con.execute("BEGIN TRANSACTION")
         load_id = ledger.next_load_id(con)
+        published_at = ledger.now()
         for source, file, sha in batches:
             cols = ", ".join(f'"{name}"' for name, _t in typed_columns(source))
             table = landing_table(sha)
@@ -116,7 +117,7 @@ def raw_tables(context: AssetExecutionContext, warehouse: WarehouseResource):
                 f'INSERT INTO raw."{source}" SELECT {cols}, _extra, ?, ?, _row_number FROM {table}',
                 [load_id, file],
             ).fetchone()[0]
-            ledger.mark_pending(con, refresh_id, sha, load_id)
+            ledger.mark_pending(con, refresh_id, sha, load_id, published_at)
             appended[source] += int(count)
             load_id += 1
         con.execute("COMMIT")

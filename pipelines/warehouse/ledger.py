@@ -92,20 +92,23 @@ def next_load_id(con: duckdb.DuckDBPyConnection) -> int:
     return int(con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM audit.load_ledger").fetchone()[0])
 
 
-def mark_pending(con: duckdb.DuckDBPyConnection, refresh_id: str, sha256: str, load_id: int) -> None:
+def mark_pending(
+    con: duckdb.DuckDBPyConnection, refresh_id: str, sha256: str, load_id: int, published_at: dt.datetime
+) -> None:
+    """`published_at` is set here, not at the final publish, so that the lineage mart built by
+    this very refresh can name it; a rollback clears the whole row's status anyway."""
     con.execute(
-        "UPDATE audit.load_ledger SET status = 'pending', load_id = ? "
+        "UPDATE audit.load_ledger SET status = 'pending', load_id = ?, published_at = ? "
         "WHERE refresh_id = ? AND sha256 = ? AND status = 'landed'",
-        [load_id, refresh_id, sha256],
+        [load_id, published_at, refresh_id, sha256],
     )
 
 
 def mark_published(con: duckdb.DuckDBPyConnection, refresh_id: str) -> int:
-    published_at = now()
     rows = con.execute(
-        "UPDATE audit.load_ledger SET status = 'published', published_at = ? "
+        "UPDATE audit.load_ledger SET status = 'published' "
         "WHERE refresh_id = ? AND status = 'pending' RETURNING load_id",
-        [published_at, refresh_id],
+        [refresh_id],
     ).fetchall()
     return len(rows)
 
@@ -121,7 +124,8 @@ def roll_back_unpublished(con: duckdb.DuckDBPyConnection, keep_refresh_id: str |
         if source in SOURCES:
             con.execute(f'DELETE FROM raw."{source}" WHERE _load_id = ?', [load_id])
     con.execute(
-        "UPDATE audit.load_ledger SET status = 'rolled_back', load_id = NULL WHERE status IN ('pending', 'landed')"
+        "UPDATE audit.load_ledger SET status = 'rolled_back', load_id = NULL, published_at = NULL "
+        "WHERE status IN ('pending', 'landed')"
         + (" AND refresh_id <> ?" if keep_refresh_id else ""),
         [keep_refresh_id] if keep_refresh_id else [],
     )
