@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import traceback
 from collections import Counter
@@ -118,6 +119,50 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_REJECTED if rejected else EXIT_OK
 
 
+def cmd_lineage(args: argparse.Namespace) -> int:
+    import json
+
+    from pipelines.lineage import LineageError, lineage, render
+
+    try:
+        story = lineage(Path(args.warehouse) / "sti.duckdb", args.code, args.region, args.year)
+    except LineageError as exc:
+        return _fail(exc.message, exc.fix)
+    if args.json:
+        print(json.dumps(story, ensure_ascii=False, indent=2, default=str))
+    else:
+        print(render(story))
+    return EXIT_OK
+
+
+def _serving_or_fail(warehouse: str) -> Path | None:
+    serving = Path(warehouse) / "sti.duckdb"
+    return serving if serving.exists() else None
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from pipelines.indicator_report import build_report
+
+    serving = _serving_or_fail(args.warehouse)
+    if serving is None:
+        return _fail(f"{Path(args.warehouse) / 'sti.duckdb'} does not exist", "run `sti refresh` first")
+    out = build_report(serving, Path(args.warehouse) / "reports" / "indicators.html")
+    print(f"sti report: {out}")
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from pipelines.export import export_marts
+
+    serving = _serving_or_fail(args.warehouse)
+    if serving is None:
+        return _fail(f"{Path(args.warehouse) / 'sti.duckdb'} does not exist", "run `sti refresh` first")
+    out = Path(args.out) if args.out else Path(args.warehouse) / "exports"
+    for path in export_marts(serving, out, args.format):
+        print(f"  {path}")
+    return EXIT_OK
+
+
 def cmd_generate(args: argparse.Namespace) -> int:
     from pipelines.generate import generate
 
@@ -142,6 +187,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--warehouse", default="warehouse", help="regions already published here count as known")
     p.set_defaults(func=cmd_validate)
 
+    p = sub.add_parser("lineage", help="value, formula, inputs and source batches of one indicator value")
+    p.add_argument("code", help="indicator code, e.g. rd_intensity")
+    p.add_argument("--region", required=True, help="region code or exact name")
+    p.add_argument("--year", required=True, type=int)
+    p.add_argument("--warehouse", default="warehouse")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=cmd_lineage)
+
+    p = sub.add_parser("report", help="HTML report of every indicator and plan target, with charts")
+    p.add_argument("--warehouse", default="warehouse")
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("export", help="the served marts as Parquet, CSV or XLSX files")
+    p.add_argument("--warehouse", default="warehouse")
+    p.add_argument("--format", choices=["parquet", "csv", "xlsx"], default="parquet")
+    p.add_argument("--out", help="directory (default <warehouse>/exports)")
+    p.set_defaults(func=cmd_export)
+
     p = sub.add_parser("generate", help="write a synthetic source drop")
     p.add_argument("--scale", choices=["sample", "city", "province", "nation"], default="sample")
     p.add_argument("--out", required=True, help="directory to write the drop to")
@@ -156,10 +219,13 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except KeyboardInterrupt:
         return _fail("interrupted")
-    except Exception as exc:  # the last line of defence: a sentence first, the trace for a bug report
-        trace = "".join(traceback.format_exception(exc))
-        print(trace, file=sys.stderr)
-        return _fail(f"{type(exc).__name__}: {exc}", "this is a bug in sti if the message above does not say what to fix")
+    except Exception as exc:  # the last line of defence: a sentence, and the trace on request
+        if os.environ.get("STI_DEBUG"):
+            print("".join(traceback.format_exception(exc)), file=sys.stderr)
+        return _fail(
+            f"{type(exc).__name__}: {exc}",
+            "if this does not say what to fix, it is a bug in sti: rerun with STI_DEBUG=1 and report the trace",
+        )
 
 
 if __name__ == "__main__":
