@@ -168,8 +168,12 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
     out = Path(args.out)
     summary = generate(args.scale, out, seed=args.seed)
-    print(f"sti generate: {args.scale} drop written to {out}")
-    print(f"  {summary}")
+    print(f"sti generate: {args.scale} drop (seed {args.seed}) written to {out} in {summary.seconds:.1f}s")
+    print(f"  {summary.regions} regions, {summary.enterprises:,} enterprises, {len(summary.files)} files, {summary.bytes / 1e6:.1f} MB")
+    for source, rows in summary.rows.items():
+        print(f"    {source:<24} {rows:>12,} rows")
+    truth = f"{summary.truth_rows:,} ground-truth values in expected_indicators.csv" if summary.truth_rows else "no ground truth"
+    print(f"  {truth}{' — ' + summary.truth_note if summary.truth_note else ''}")
     return EXIT_OK
 
 
@@ -219,6 +223,9 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except KeyboardInterrupt:
         return _fail("interrupted")
+    except BrokenPipeError:  # `sti ... | head` closed the pipe: not an error of ours
+        sys.stderr.close()
+        return EXIT_OK
     except Exception as exc:  # the last line of defence: a sentence, and the trace on request
         if os.environ.get("STI_DEBUG"):
             print("".join(traceback.format_exception(exc)), file=sys.stderr)
