@@ -78,3 +78,39 @@ def test_second_refresh_of_unchanged_drop_loads_nothing(refreshed):
     finally:
         con.close()
     assert dict(statuses).keys() == {"published"}
+
+
+def test_new_batch_publishes_while_a_reader_holds_the_old_file(refreshed):
+    """A BI tool keeps its connection during a refresh; the new file replaces the old by rename."""
+    from pipelines.uscc import make_uscc
+
+    serving = refreshed.warehouse / "sti.duckdb"
+    before = read_marts(serving)
+    reader = duckdb.connect(str(serving), read_only=True)
+    old_total = reader.execute("SELECT sum(value) FROM marts.fct_indicator_value").fetchone()[0]
+    con = duckdb.connect(str(refreshed.warehouse / "build.duckdb"), read_only=True)
+    district, city = con.execute(
+        "SELECT region_code, parent_code FROM raw.regions WHERE parent_code IS NOT NULL ORDER BY region_code LIMIT 1"
+    ).fetchone()
+    con.close()
+    lines = ["企业名称,统一社会信用代码,入库登记编号,入库年度,所属地区"]
+    for i in range(3):
+        uscc = make_uscc(district, f"ZZTEST{i:02d}")
+        lines.append(f"补充企业{i}有限公司,{uscc},2024{district}Z000900{i},2024,{district}")
+    supplement = refreshed.drop / "tech_sme_registry" / "zz_2024年补充入库名单.csv"
+    supplement.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    try:
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            code = sti(["refresh", "--sources", str(refreshed.drop), "--warehouse", str(refreshed.warehouse)])
+        assert code == 0, out.getvalue()
+        # The reader still answers from the file it opened, during and after the swap.
+        assert reader.execute("SELECT sum(value) FROM marts.fct_indicator_value").fetchone()[0] == old_total
+    finally:
+        reader.close()
+        supplement.unlink()
+    after = read_marts(serving)
+    for region in (district, city):
+        assert after[("tech_sme_count", region, 2024)] == before[("tech_sme_count", region, 2024)] + 3
+    changed = {k for k in before if after.get(k) != before[k]}
+    assert changed and all(k[0] == "tech_sme_count" for k in changed)
