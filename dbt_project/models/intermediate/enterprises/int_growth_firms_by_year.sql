@@ -1,7 +1,8 @@
 -- Growth-firm list entries seen from each spine year Y: every entry of a list of year <= Y,
 -- flagged when the list is Y's own. Annual indicators (gazelle_count, unicorn_count) keep
 -- is_listed_in_year; cumulative ones (…_cumulative, specialized_sme_count,
--- little_giant_count) take every row. Each entry keeps the region its own row names.
+-- little_giant_count) take every row. Each entry keeps the region its own row names, and
+-- its batch columns for indicator_lineage.
 
 with list_entries as (
 
@@ -20,8 +21,12 @@ select
     list_entries.year as list_year,
     list_entries.year = spine.year as is_listed_in_year,
     list_entries.uscc,
+    list_entries.enterprise_name,
     list_entries.category,
-    list_entries.region_code
+    list_entries.region_code,
+    list_entries._load_id,
+    list_entries._source_file,
+    list_entries._row_number
 
 from list_entries
 inner join spine
