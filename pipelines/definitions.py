@@ -14,6 +14,7 @@ from pipelines.assets.serving import serving_database
 from pipelines.jobs import nightly_refresh, refresh_job
 from pipelines.project import sti_dbt_project
 from pipelines.resources import WarehouseResource
+from pipelines.sensors import new_files_in_drop, roll_back_failed_refresh
 
 sti_dbt_project.prepare_if_dev()
 
@@ -22,6 +23,7 @@ defs = Definitions(
     asset_checks=contract_checks,
     jobs=[refresh_job],
     schedules=[nightly_refresh],
+    sensors=[new_files_in_drop, roll_back_failed_refresh],
     resources={
         "warehouse": WarehouseResource(
             sources_dir=os.environ.get("STI_SOURCES", "sources/sample"),

@@ -71,7 +71,7 @@ def _outcome(success: bool, published: bool, batches: list[BatchLine]) -> str:
 def run_refresh(sources: Path, warehouse: Path, log_level: str = "CRITICAL") -> RefreshOutcome:
     from pipelines.definitions import defs
 
-    job = defs.get_job_def("refresh")
+    job = defs.resolve_job_def("refresh")
     result = job.execute_in_process(
         run_config={
             "resources": {"warehouse": {"config": {"sources_dir": str(sources), "warehouse_dir": str(warehouse)}}},

@@ -1,0 +1,41 @@
+"""The Dagster code location: one Definitions object, the refresh job, checks, sensor."""
+
+from __future__ import annotations
+
+from dagster import AssetKey, RunRequest, SkipReason, build_sensor_context
+
+from pipelines.definitions import defs
+from pipelines.resources import WarehouseResource
+from pipelines.sensors import new_files_in_drop
+from pipelines.spec import SOURCES
+
+
+def test_refresh_job_covers_every_source_the_dbt_marts_and_serving():
+    job = defs.resolve_job_def("refresh")
+    keys = job.asset_layer.executable_asset_keys
+    for source in SOURCES:
+        assert AssetKey(["landing", source]) in keys
+        assert AssetKey(["raw", source]) in keys
+    for mart in ("dim_region", "dim_indicator", "fct_indicator_value", "fct_target_progress", "indicator_lineage"):
+        assert AssetKey(["marts", mart]) in keys
+    assert AssetKey(["serving", "sti_duckdb"]) in keys
+
+
+def test_every_source_has_a_blocking_contract_check():
+    checks = {key for check_def in defs.asset_checks or [] for key in check_def.check_keys}
+    for source in SOURCES:
+        matching = [c for c in checks if c.asset_key == AssetKey(["landing", source]) and c.name == "contract"]
+        assert matching, source
+    assert all(spec.blocking for check_def in defs.asset_checks for spec in check_def.check_specs)
+
+
+def test_sensor_requests_a_run_only_when_the_drop_changes(tmp_path):
+    (tmp_path / "patents").mkdir()
+    (tmp_path / "patents" / "a.csv").write_text("x\n", encoding="utf-8")
+    warehouse = WarehouseResource(sources_dir=str(tmp_path), warehouse_dir=str(tmp_path / "wh"))
+    first = new_files_in_drop(build_sensor_context(cursor=None), warehouse=warehouse)
+    assert isinstance(first, RunRequest)
+    context = build_sensor_context(cursor=first.run_key)
+    assert isinstance(new_files_in_drop(context, warehouse=warehouse), SkipReason)
+    (tmp_path / "patents" / "b.csv").write_text("y\n", encoding="utf-8")
+    assert isinstance(new_files_in_drop(context, warehouse=warehouse), RunRequest)
