@@ -3,9 +3,11 @@
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any, Mapping
 
-from dagster import AssetExecutionContext, AssetKey
+import duckdb
+from dagster import AssetExecutionContext, AssetKey, Failure
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from pipelines.project import ensure_manifest
@@ -31,4 +33,51 @@ class StiDbtTranslator(DagsterDbtTranslator):
 def sti_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource) -> Iterator:
     # dbt runs as a subprocess and reads the build database path from the environment.
     os.environ["STI_BUILD_DB"] = str(warehouse.build_db)
-    yield from dbt.cli(["build"], context=context).stream()
+    invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+    yield from invocation.stream()
+    if not invocation.is_successful():
+        # A sentence naming each failed test and its failing rows, not "the dbt CLI process failed".
+        try:
+            run_results = invocation.get_artifact("run_results.json")
+        except Exception:  # no artifact: dbt did not get as far as running anything
+            run_results = {}
+        raise Failure(description=describe_dbt_failures(run_results, warehouse.build_db))
+
+
+def describe_dbt_failures(run_results: Mapping[str, Any], build_db: Path, examples: int = 3) -> str:
+    """What failed in a `dbt build`, with a few failing rows of each failed test."""
+    failed = [r for r in run_results.get("results", []) if r.get("status") in ("fail", "error", "runtime error")]
+    if not failed:
+        return "dbt build failed before running any test (see the dbt log above); nothing was published"
+    lines = [f"dbt build failed ({len(failed)} node(s)); nothing was published and this refresh's batches are rolled back:"]
+    con = None
+    try:
+        con = duckdb.connect(str(build_db), read_only=True)
+    except duckdb.Error:
+        pass
+    try:
+        for result in failed:
+            # test.sti.<name>[.<hash>], model.sti.<name>, unit_test.sti.<model>.<name>
+            parts = str(result.get("unique_id", "?")).split(".")
+            kind, name = parts[0], ".".join(parts[2:3] + (parts[3:] if parts[0] == "unit_test" else []))
+            count = f", {result['failures']} failing row(s)" if result.get("failures") else ""
+            message = (str(result.get("message") or "").strip().splitlines() or [""])[0]
+            lines.append(f"  {kind} {name or parts[-1]}{count}: {message}")
+            code = result.get("compiled_code")
+            if kind == "test" and result.get("status") == "fail" and code and con is not None:
+                try:
+                    cur = con.execute(f"SELECT * FROM (\n{code}\n) LIMIT {examples}")
+                    names = [d[0] for d in cur.description]
+                    for row in cur.fetchall():
+                        text = ", ".join(f"{n}={v}" for n, v in zip(names, row))
+                        lines.append(f"      e.g. {text[:300]}")
+                except duckdb.Error:
+                    pass
+    finally:
+        if con is not None:
+            con.close()
+    lines.append(
+        "  fix: the failing rows come from the data of this refresh (tests/ and models/ of dbt_project say what each "
+        "test checks); correct or withdraw the batch that causes them and run sti refresh again"
+    )
+    return "\n".join(lines)

@@ -49,7 +49,7 @@ def build_landing_asset(source: str) -> AssetsDefinition:
         kinds={"duckdb"},
     )
     def _landing(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
-        refresh_id = context.run_id
+        refresh_id = context.run.run_id
         with warehouse.connect() as con:
             if source == REGIONS:
                 # An interrupted refresh may have left batches in raw that never got published.
@@ -93,7 +93,7 @@ def _needs_rebuild(con, serving_exists: bool) -> bool:
 )
 def raw_tables(context: AssetExecutionContext, warehouse: WarehouseResource):
     """Append this refresh's accepted batches to `raw` (status pending until the marts are served)."""
-    refresh_id = context.run_id
+    refresh_id = context.run.run_id
     with warehouse.connect() as con:
         rejected = ledger.rejected_batches(con, refresh_id)
         if rejected:

@@ -51,7 +51,7 @@ def indicator_changes(build_db, serving_db) -> dict[str, int]:
     kinds={"duckdb"},
 )
 def serving_database(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
-    refresh_id = context.run_id
+    refresh_id = context.run.run_id
     changes = indicator_changes(warehouse.build_db, warehouse.serving_db)
     tables = publish_serving(warehouse.build_db, warehouse.serving_db)
     with warehouse.connect() as con:
