@@ -65,7 +65,10 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         return EXIT_REJECTED
     if not outcome.success:
         print(f"  FAILED — nothing was published, sti.duckdb is unchanged: {outcome.error}", file=sys.stderr)
-        print(f"  details: the Dagster run {outcome.run_id} in DAGSTER_HOME (make ui)", file=sys.stderr)
+        rolled_back = [b.file for b in outcome.batches if b.status == "rolled_back"]
+        if rolled_back:
+            print(f"  rolled back (not in raw; loaded again by the next refresh): {', '.join(rolled_back)}", file=sys.stderr)
+        print(f"  details: {warehouse / 'logs' / 'refresh-latest.log'} and the Dagster run {outcome.run_id} (make ui)", file=sys.stderr)
         return EXIT_ERROR
     if outcome.published:
         c = outcome.changes or {}
@@ -92,11 +95,16 @@ def _print_headline(serving: Path) -> None:
             FROM marts.fct_indicator_value v GROUP BY 1 ORDER BY 1
             """
         ).fetchall()
+        statuses = con.execute(
+            "SELECT status, count(*) FROM marts.fct_target_progress GROUP BY 1 ORDER BY 2 DESC"
+        ).fetchall()
     finally:
         con.close()
     print(f"  {len(rows)} indicators in marts.fct_indicator_value:")
     for code, n, regions, y0, y1 in rows:
         print(f"    {code:<42} {n:>5} values, {regions:>3} regions, {y0}-{y1}")
+    if statuses:
+        print("  plan targets (marts.fct_target_progress): " + ", ".join(f"{n} {s}" for s, n in statuses))
 
 
 def cmd_validate(args: argparse.Namespace) -> int:

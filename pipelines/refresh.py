@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from dataclasses import dataclass, field
@@ -22,6 +23,10 @@ def dagster_instance() -> DagsterInstance:
         home = str(REPO_ROOT / ".dagster_home")
         os.environ["DAGSTER_HOME"] = home
     Path(home).mkdir(parents=True, exist_ok=True)
+    config = Path(home) / "dagster.yaml"
+    if not config.exists():
+        # No network beyond package registries here, and a warehouse has no business phoning home.
+        config.write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
     return DagsterInstance.get()
 
 
@@ -55,7 +60,12 @@ def _first_failure(result: ExecuteInProcessResult) -> str | None:
             # Dagster wraps the user's exception; its sentence is at the bottom of the chain.
             while err.cause is not None:
                 err = err.cause
+            # A Failure raised on purpose (e.g. the dbt step naming its failed tests) says what to
+            # fix over several lines: keep them all. Other exceptions: their first line.
             message = err.message.strip().splitlines()
+            if err.cls_name == "Failure" and message:
+                first = message[0].split(": ", 1)[-1] if message[0].startswith("dagster.") else message[0]
+                return f"step {event.step_key}: " + "\n".join([first, *message[1:]])
             return f"step {event.step_key}: {message[0] if message else err.cls_name}"
     return None
 
@@ -72,7 +82,16 @@ def run_refresh(sources: Path, warehouse: Path, log_level: str = "CRITICAL") -> 
     from pipelines.definitions import defs
 
     job = defs.resolve_job_def("refresh")
-    result = job.execute_in_process(
+    log_path = warehouse / "logs" / "refresh-latest.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    # dbt's console output (hundreds of lines per build) goes to a log file, not the summary.
+    with log_path.open("w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
+        result = _execute(job, sources, warehouse, log_level)
+    return _summarise(result, sources, warehouse)
+
+
+def _execute(job, sources: Path, warehouse: Path, log_level: str) -> ExecuteInProcessResult:
+    return job.execute_in_process(
         run_config={
             "resources": {"warehouse": {"config": {"sources_dir": str(sources), "warehouse_dir": str(warehouse)}}},
             "loggers": {"console": {"config": {"log_level": log_level}}},
@@ -80,6 +99,9 @@ def run_refresh(sources: Path, warehouse: Path, log_level: str = "CRITICAL") -> 
         instance=dagster_instance(),
         raise_on_error=False,
     )
+
+
+def _summarise(result: ExecuteInProcessResult, sources: Path, warehouse: Path) -> RefreshOutcome:
     run_id = result.run_id
     build_db = warehouse / "build.duckdb"
     batches: list[BatchLine] = []
@@ -110,7 +132,10 @@ def run_refresh(sources: Path, warehouse: Path, log_level: str = "CRITICAL") -> 
                     [run_id, ledger.now(), ledger.now(), outcome, str(sources),
                      sum(b.status == "rejected" for b in batches)],
                 )
-            write_report(warehouse / "reports", run_id, "refresh", outcome, batches_of(con, run_id))
+            write_report(
+                warehouse / "reports", run_id, "refresh", outcome, batches_of(con, run_id),
+                error=None if result.success else _first_failure(result),
+            )
         finally:
             con.close()
     changes = None

@@ -29,8 +29,12 @@ def batches_of(con: duckdb.DuckDBPyConnection, refresh_id: str) -> list[dict]:
     ]
 
 
-def write_report(reports_dir: Path, refresh_id: str, kind: str, outcome: str, batches: list[dict]) -> Path:
-    """Write `<kind>-<time>-<run>.json/.html` and refresh `latest.json/.html`; return the JSON path."""
+def write_report(
+    reports_dir: Path, refresh_id: str, kind: str, outcome: str, batches: list[dict], error: str | None = None
+) -> Path:
+    """Write `<kind>-<time>-<run>.json/.html` and refresh `latest.json/.html`; return the JSON path.
+
+    `error`: why a refresh failed after every batch passed its audit (e.g. the dbt tests that failed)."""
     reports_dir.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     doc = {
@@ -40,6 +44,7 @@ def write_report(reports_dir: Path, refresh_id: str, kind: str, outcome: str, ba
         "outcome": outcome,
         "batches": batches,
         "rejected": [b["file"] for b in batches if b["status"] == "rejected"],
+        "error": error,
     }
     stem = f"{kind}-{stamp}-{refresh_id[:8]}"
     text = json.dumps(doc, ensure_ascii=False, indent=2)
@@ -76,6 +81,7 @@ def render_html(doc: dict) -> str:
                 f"<td>{_e(f['severity'])}</td><td class='n'>{_e(f.get('failing_count') or '')}</td>"
                 f"<td>{_e(f['message'])}</td><td>{examples}</td><td>{_e(f['fix'])}</td></tr>"
             )
+    error_html = f"<h2>Why the refresh failed · 失败原因</h2><pre>{_e(doc['error'])}</pre>" if doc.get("error") else ""
     return f"""<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>STI {_e(doc['kind'])} report {_e(doc['written_at'])}</title>
 <style>
@@ -88,6 +94,7 @@ td.n {{ text-align: right; }}
 <h1>STI {_e(doc['kind'])} report · 数据校验报告</h1>
 <p>Run <code>{_e(doc['refresh_id'])}</code>, written {_e(doc['written_at'])}. Outcome: <b>{_e(doc['outcome'])}</b>.
 Rejected files: {len(doc['rejected'])}.</p>
+{error_html}
 <h2>Batches · 批次</h2>
 <table><tr><th>source</th><th>file</th><th>status</th><th>rows</th><th>findings</th></tr>
 {''.join(rows) or '<tr><td colspan=5>no new batch</td></tr>'}</table>

@@ -192,6 +192,9 @@ def open_xlsx(source: Source, path: Path) -> OpenedFile:
             "open the file in Excel/WPS and save it again as .xlsx (an .xls or a truncated download gives this)",
         ) from exc
     sheet = workbook.worksheets[0]
+    # Read-only mode trusts the sheet's stored <dimension>; some exporters write a wrong one
+    # (e.g. "A1"), and rows/columns outside it would be silently dropped. Read what is there.
+    sheet.reset_dimensions()
 
     def numbered() -> Iterator[Row]:
         try:
