@@ -154,3 +154,20 @@ def test_enum_aliases_map_to_canonical_values(tmp_path):
     [finding] = batch.findings
     assert finding.rule == "unknown_category" and finding.examples == [(3, "植物新品种")]
     assert rows["patent_type"][0] == "发明"
+
+
+def test_damaged_utf8_is_not_read_as_gbk(tmp_path):
+    """UTF-8 text with one bad byte may still decode as GB18030 — as mojibake. Reject it."""
+    rows = "".join(f"常州甲{i}科技有限公司,91320400MA1XXXXX1X,GR2023320012{i:02d},2023-11-06,天宁区\n" for i in range(40))
+    content = (CERT_HEADER + "\n" + rows).encode("utf-8")
+    content = content[:200] + b"\xff" + content[201:]
+    batch, _ = _land(tmp_path, "hightech_certificates", "f.csv", content)
+    [finding] = batch.findings
+    assert finding.rule == "undecodable_file" and "UTF-8" in finding.message
+
+
+def test_gbk_file_still_detected_as_gbk(tmp_path):
+    rows = "".join(f"常州甲{i}科技有限公司,91320400MA1XXXXX1X,GR2023320012{i:02d},2023-11-06,天宁区\n" for i in range(40))
+    batch, rows_out = _land(tmp_path, "hightech_certificates", "g.csv", (CERT_HEADER + "\n" + rows).encode("gbk"))
+    assert batch.encoding == "gb18030" and not batch.findings
+    assert rows_out["region"][0] == "天宁区"

@@ -64,12 +64,29 @@ def detect_encoding(path: Path) -> str:
         if problem is None:
             return encoding
         failures.append(f"{encoding}: {problem}")
+        if encoding == "utf-8" and _mostly_utf8(path):
+            # UTF-8 bytes often also decode as GB18030 — as mojibake. A file that is UTF-8
+            # except for a few bad bytes is a damaged UTF-8 file, not a GBK one.
+            raise ReadError(
+                "undecodable_file",
+                f"the file is UTF-8 but contains invalid bytes ({problem})",
+                "re-export the CSV as UTF-8; the bytes at that line were damaged (e.g. a truncated copy or an edit in another code page)",
+            )
     raise ReadError(
         "undecodable_file",
         "the file is neither valid UTF-8 nor GBK/GB18030 (" + "; ".join(failures) + ")",
         "re-export the CSV as UTF-8 or GBK; a file opened and saved in a different code page is the usual cause",
         row=None,
     )
+
+
+def _mostly_utf8(path: Path, sample: int = 4 << 20) -> bool:
+    """True when the start of the file is overwhelmingly valid UTF-8 multi-byte text."""
+    with path.open("rb") as fh:
+        text = fh.read(sample).decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    good = sum(1 for ch in text if ord(ch) > 0x7F) - bad
+    return good > 0 and good >= 20 * bad
 
 
 def _strict_decode_problem(path: Path, encoding: str) -> str | None:
