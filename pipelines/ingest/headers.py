@@ -15,8 +15,8 @@ from pipelines.spec import MONEY_UNITS, OTHER_UNITS, Column, Source
 
 _BRACKETS = str.maketrans({"【": "(", "】": ")", "[": "(", "]": ")", "〔": "(", "〕": ")"})
 _UNIT_RE = re.compile(r"^(?P<name>.*?)\((?P<unit>[^()]*)\)$")
-# Quotes vary between files (专精特新“小巨人”企业 vs "小巨人"); they never carry meaning.
-_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "「": '"', "」": '"'})
+# Quotes vary between files (专精特新“小巨人”企业, "小巨人", 小巨人); they never carry meaning.
+_QUOTES = str.maketrans({q: None for q in "\"'“”‘’「」『』"})
 
 
 def norm_text(value: str) -> str:
