@@ -96,7 +96,14 @@ def _mapped_values(
     sql_type = SQL_TYPE[kind]
     con.execute(f"CREATE OR REPLACE TEMP TABLE {map_table} (raw VARCHAR, val {sql_type})")
     if pairs:
-        con.executemany(f"INSERT INTO {map_table} VALUES (?, ?)", pairs)
+        # Arrow, not executemany: a patents file has thousands of distinct dates.
+        arrow_type = {"date": pa.date32(), "bool": pa.bool_()}.get(kind, pa.string())
+        lookup = pa.table(
+            {"raw": pa.array([p[0] for p in pairs], pa.string()), "val": pa.array([p[1] for p in pairs], arrow_type)}
+        )
+        con.register("_lookup", lookup)
+        con.execute(f"INSERT INTO {map_table} SELECT raw, val FROM _lookup")
+        con.unregister("_lookup")
     return map_table
 
 
