@@ -8,7 +8,8 @@ regions by code and by name. Every USCC is valid (`pipelines.uscc.make_uscc`).
 
 A test that needs a variant copies the drop (`copy_drop`) and adds one file to it
 (`add_table` for a well-formed CSV/xlsx, `add_bytes` for anything else). `extra_good_file`
-gives a new valid batch of any source whose keys do not collide with the tiny drop's.
+gives a new valid batch of any source whose keys do not collide with the tiny drop's;
+`with_dimension` rewrites an xlsx's stored sheet dimension (as some exporters get it wrong).
 """
 
 from __future__ import annotations
@@ -281,3 +282,20 @@ def extra_good_file(drop: Path, source: str, name: str | None = None, **opts) ->
     headers, rows = EXTRA_GOOD[source]
     name = name or f"extra-{source}.csv"
     return add_table(drop, source, name, headers, rows, **opts)
+
+
+def with_dimension(xlsx: bytes, ref: str) -> bytes:
+    """The workbook with the first sheet's stored <dimension ref> replaced (as some exporters
+    write it wrong, e.g. "A1" for a whole list)."""
+    import re
+
+    src = zipfile.ZipFile(io.BytesIO(xlsx))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data, n = re.subn(rb'<dimension ref="[^"]*"\s*/>', f'<dimension ref="{ref}"/>'.encode(), data)
+                assert n == 1, "no <dimension> element in the sheet"
+            dst.writestr(info, data)
+    return out.getvalue()
