@@ -47,10 +47,14 @@ class Refreshed:
     output: str
 
 
+SAMPLE = Path(__file__).resolve().parents[1] / "sources" / "sample"
+
+
 @pytest.fixture(scope="session")
 def generated_drop(tmp_path_factory) -> Path:
+    """`sti generate --scale sample --seed 42`: the very drop committed as sources/sample."""
     drop = tmp_path_factory.mktemp("drop")
-    assert sti(["generate", "--scale", "sample", "--out", str(drop), "--seed", "7"]) == 0
+    assert sti(["generate", "--scale", "sample", "--out", str(drop), "--seed", "42"]) == 0
     return drop
 
 

@@ -3,7 +3,8 @@
 A city's own figures are accounted on their own, so they differ from the sum of its
 districts. Recent years arrive twice: a 初步 (preliminary) figure and later a 正式 (final)
 one; older years get a same-status revision file. Some region-years have no own row so
-that the children-sum rule is needed, and zones have no rows at all.
+that the children-sum rule is needed. 常州经开区 (a 功能区) publishes its own figures, like
+the real zone does, so every DESIGN §6 region has both headline indicators.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ _CITY = {
 _DISTRICT = {
     "320402": (0.120, 0.135, 0.80), "320404": (0.115, 0.125, 0.85), "320411": (0.235, 0.135, 1.25),
     "320412": (0.275, 0.270, 1.15), "320413": (0.095, 0.110, 0.85), "320481": (0.130, 0.150, 0.70),
+    "320491": (0.045, 0.030, 1.35),
     "360302": (0.330, 0.290, 1.20), "360313": (0.190, 0.190, 0.90), "360321": (0.070, 0.130, 0.60),
     "360322": (0.200, 0.250, 0.80), "360323": (0.160, 0.140, 1.10),
 }
@@ -62,7 +64,7 @@ def _from_shares(parent: Series, share: tuple[float, float, float], rng: np.rand
 
 
 def build_series(regions: list[Region], seed: int) -> dict[str, Series]:
-    """Figures for every region that publishes its own (zones publish none)."""
+    """Figures for every region that publishes its own (synthetic zones publish none)."""
     rng = np.random.default_rng([seed, 7007])
     out: dict[str, Series] = {}
     kids: dict[str, list[Region]] = {}
