@@ -2,6 +2,7 @@
 
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Mapping
@@ -34,14 +35,19 @@ def sti_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehous
     # dbt runs as a subprocess and reads the build database path from the environment.
     os.environ["STI_BUILD_DB"] = str(warehouse.build_db)
     invocation = dbt.cli(["build"], context=context, raise_on_error=False)
-    yield from invocation.stream()
-    if not invocation.is_successful():
-        # A sentence naming each failed test and its failing rows, not "the dbt CLI process failed".
-        try:
-            run_results = invocation.get_artifact("run_results.json")
-        except Exception:  # no artifact: dbt did not get as far as running anything
-            run_results = {}
-        raise Failure(description=describe_dbt_failures(run_results, warehouse.build_db))
+    try:
+        yield from invocation.stream()
+        if not invocation.is_successful():
+            # A sentence naming each failed test and its failing rows, not "the dbt CLI process failed".
+            try:
+                run_results = invocation.get_artifact("run_results.json")
+            except Exception:  # no artifact: dbt did not get as far as running anything
+                run_results = {}
+            raise Failure(description=describe_dbt_failures(run_results, warehouse.build_db))
+    finally:
+        # dagster-dbt gives every invocation its own target dir (~20 MB); nothing reads it later.
+        if not os.environ.get("STI_DEBUG"):
+            shutil.rmtree(invocation.target_path, ignore_errors=True)
 
 
 def describe_dbt_failures(run_results: Mapping[str, Any], build_db: Path, examples: int = 3) -> str:
