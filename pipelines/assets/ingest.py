@@ -19,6 +19,7 @@ from dagster import (
     multi_asset,
 )
 
+from pipelines.ingest.audit import REGIONS  # lands first: every audit checks regions against it
 from pipelines.ingest.landing import land_new_batches, landing_table
 from pipelines.project import project_fingerprint
 from pipelines.resources import WarehouseResource
@@ -26,8 +27,6 @@ from pipelines.spec import SOURCES
 from pipelines.warehouse import ledger
 from pipelines.warehouse.schema import typed_columns
 
-# Regions land first: every other source's audit checks its region column against them.
-REGIONS = "regions"
 
 
 def landing_key(source: str) -> AssetKey:
