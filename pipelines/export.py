@@ -6,6 +6,8 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.warehouse.serving import sql_path
+
 FORMATS = ("parquet", "csv", "xlsx")
 
 
@@ -30,8 +32,7 @@ def export_marts(serving: Path, out: Path, fmt: str) -> list[Path]:
                 frame.head(1_048_575).to_excel(target, index=False, sheet_name=table[:31])
             else:
                 options = "(FORMAT parquet)" if fmt == "parquet" else "(FORMAT csv, HEADER true)"
-                path = str(target).replace("'", "''")
-                con.execute(f"COPY (SELECT * FROM marts.\"{table}\") TO '{path}' {options}")
+                con.execute(f"COPY (SELECT * FROM marts.\"{table}\") TO '{sql_path(target)}' {options}")
             written.append(target)
     finally:
         con.close()

@@ -17,6 +17,7 @@ from pipelines.ingest.landing import land_new_batches
 from pipelines.reports import batches_of, write_report
 from pipelines.spec import SOURCES
 from pipelines.warehouse.ledger import ensure_schemas
+from pipelines.warehouse.serving import sql_path
 
 
 def validate_drop(drop: Path, warehouse: Path) -> tuple[list[dict], Path | None]:
@@ -27,7 +28,7 @@ def validate_drop(drop: Path, warehouse: Path) -> tuple[list[dict], Path | None]
         try:
             ensure_schemas(con)
             if build_db.exists():
-                con.execute(f"ATTACH '{build_db}' AS served (READ_ONLY)")
+                con.execute(f"ATTACH '{sql_path(build_db)}' AS served (READ_ONLY)")
                 con.execute("INSERT INTO raw.regions SELECT * FROM served.raw.regions")
                 con.execute("DETACH served")
             for source in [REGIONS, *(s for s in SOURCES if s != REGIONS)]:

@@ -10,7 +10,7 @@ from pipelines.assets.dbt import sti_dbt_models
 from pipelines.project import project_fingerprint
 from pipelines.resources import WarehouseResource
 from pipelines.warehouse import ledger
-from pipelines.warehouse.serving import publish_serving
+from pipelines.warehouse.serving import publish_serving, sql_path
 
 SERVING_KEY = AssetKey(["serving", "sti_duckdb"])
 # Every dbt model of the marts folder is published; they are found through the dbt assets.
@@ -21,11 +21,11 @@ def indicator_changes(build_db, serving_db) -> dict[str, int]:
     """How many indicator values the new marts add, change or remove against the served ones."""
     con = duckdb.connect()
     try:
-        con.execute(f"ATTACH '{build_db}' AS new (READ_ONLY)")
+        con.execute(f"ATTACH '{sql_path(build_db)}' AS new (READ_ONLY)")
         if not serving_db.exists():
             n = con.execute("SELECT count(*) FROM new.marts.fct_indicator_value").fetchone()[0]
             return {"added": int(n), "changed": 0, "removed": 0}
-        con.execute(f"ATTACH '{serving_db}' AS old (READ_ONLY)")
+        con.execute(f"ATTACH '{sql_path(serving_db)}' AS old (READ_ONLY)")
         row = con.execute(
             """
             SELECT

@@ -13,7 +13,8 @@ from pathlib import Path
 import duckdb
 
 
-def _sql_path(path: Path) -> str:
+def sql_path(path: Path) -> str:
+    """A path as a single-quoted SQL string body (ATTACH takes no parameters)."""
     return str(path).replace("'", "''")
 
 
@@ -23,7 +24,7 @@ def publish_serving(build_db: Path, serving_db: Path) -> list[str]:
     try:
         con = duckdb.connect(str(tmp))
         try:
-            con.execute(f"ATTACH '{_sql_path(build_db)}' AS build (READ_ONLY)")
+            con.execute(f"ATTACH '{sql_path(build_db)}' AS build (READ_ONLY)")
             names = [
                 r[0]
                 for r in con.execute(
