@@ -6,7 +6,6 @@ import argparse
 import os
 import sys
 import traceback
-from collections import Counter
 from pathlib import Path
 
 EXIT_OK, EXIT_REJECTED, EXIT_ERROR = 0, 1, 2
@@ -21,7 +20,7 @@ def _fail(message: str, fix: str | None = None) -> int:
 
 def _print_findings(findings: list[dict], indent: str = "    ") -> None:
     for f in findings:
-        where = f.get("header") or f.get("column") or "file"
+        where = f.get("header") or f.get("column") or ("file" if f.get("source") else "entry")
         rows = ", ".join(
             f"row {e['row']}: {e['value']!r}" if e.get("value") else f"row {e['row']}"
             for e in f.get("examples", [])[:5]
@@ -34,43 +33,81 @@ def _print_findings(findings: list[dict], indent: str = "    ") -> None:
         print(f"{indent}    fix: {f['fix']}")
 
 
+def _stop_on_sigterm() -> None:
+    """SIGTERM (a service manager, `kill`) stops a refresh the way Ctrl-C does: Dagster interrupts the
+    step, dagster-dbt passes the interrupt to dbt and waits for it, the job's lifecycle rolls back."""
+    import signal
+
+    signal.signal(signal.SIGTERM, lambda *_: os.kill(os.getpid(), signal.SIGINT))
+
+
+def _disk_full(outcome, warehouse: Path) -> bool:
+    log = warehouse / "logs" / "refresh-latest.log"
+    texts = [outcome.error or ""]
+    if log.exists():
+        texts.append(log.read_text(encoding="utf-8", errors="replace")[-200_000:])
+    return any("No space left on device" in t or "Errno 28" in t for t in texts)
+
+
 def cmd_refresh(args: argparse.Namespace) -> int:
-    from pipelines.refresh import run_refresh
+    from pipelines.warehouse.lock import WarehouseBusy, warehouse_lock
 
     sources, warehouse = Path(args.sources), Path(args.warehouse)
     if not sources.is_dir():
         return _fail(f"source drop {sources} is not a directory", "pass --sources DIR with one sub-folder per source")
     print(f"sti refresh: {sources} -> {warehouse}")
-    outcome = run_refresh(sources, warehouse)
-    loaded = [b for b in outcome.batches if b.status in ("published", "pending", "rolled_back")]
-    per_source = Counter(b.source for b in loaded)
-    rows = Counter()
-    for b in loaded:
-        rows[b.source] += b.rows
+    _stop_on_sigterm()
+    try:
+        # Taken before Dagster is even imported, so that a second refresh exits at once.
+        with warehouse_lock(warehouse, "sti refresh"):
+            from pipelines.refresh import run_refresh
+
+            outcome = run_refresh(sources, warehouse)
+    except WarehouseBusy as exc:
+        return _fail(f"{exc}; nothing was done", "run `sti history` after it finishes to see what it published")
+    for note in outcome.recovery:
+        print(f"  recovered: {note}")
+    loaded = [b for b in outcome.batches if b.status in ("published", "pending")]
+    undone = [b for b in outcome.batches if b.status == "rolled_back"]
     if loaded:
         print("  new batches:")
-        for source in sorted(per_source):
-            print(f"    {source:<24} {per_source[source]:>3} file(s) {rows[source]:>10,} rows")
-    else:
+        for source in sorted({b.source for b in loaded}):
+            files = [b for b in loaded if b.source == source]
+            print(f"    {source:<24} {len(files):>3} file(s) {sum(b.rows for b in files):>10,} rows")
+    elif not outcome.rejected and not undone:
         print("  new batches: none (every file of the drop is already loaded)")
     for b in outcome.batches:
-        if b.findings and b.status != "rejected":
+        if b.findings and b.status not in ("rejected", "not_loaded"):
             print(f"  warnings for {b.file}:")
             _print_findings(b.findings)
+    not_loaded = [b for b in outcome.batches if b.status == "not_loaded"]
+    if not_loaded:
+        print(f"  reported, not loaded ({len(not_loaded)} entr{'y' if len(not_loaded) == 1 else 'ies'} of the drop):")
+        for b in not_loaded:
+            print(f"  {b.file}")
+            _print_findings(b.findings)
+    for load_id, file, reason in outcome.retracted:
+        print(f"  retracted, kept out of the marts: {file} (load {load_id}: {reason})")
     if outcome.rejected:
-        print(f"  REJECTED {len(outcome.rejected)} batch(es) — nothing was published, sti.duckdb is unchanged:")
+        print(f"  REJECTED {len(outcome.rejected)} batch(es) or drop entries — nothing was published, sti.duckdb is unchanged:")
         for b in outcome.rejected:
             print(f"  {b.file}")
             _print_findings(b.findings)
+        if undone:
+            print(f"  not loaded because of the rejection (loaded next time): {', '.join(b.file for b in undone)}")
         return EXIT_REJECTED
-    if not outcome.success:
-        print(f"  FAILED — nothing was published, sti.duckdb is unchanged: {outcome.error}", file=sys.stderr)
-        rolled_back = [b.file for b in outcome.batches if b.status == "rolled_back"]
-        if rolled_back:
-            print(f"  rolled back (not in raw; loaded again by the next refresh): {', '.join(rolled_back)}", file=sys.stderr)
+    if outcome.status not in ("published", "unchanged"):
+        print(f"  FAILED — nothing was published, sti.duckdb is unchanged: {outcome.error or 'the refresh stopped'}", file=sys.stderr)
+        if undone:
+            print(f"  rolled back (not in raw; loaded again by the next refresh): {', '.join(b.file for b in undone)}", file=sys.stderr)
+        if _disk_full(outcome, warehouse):
+            print(f"  fix: the disk is full — free space where {warehouse} lives (df -h) and run sti refresh again", file=sys.stderr)
+        else:
+            print("  fix: correct what the error names and run sti refresh again; the next refresh starts from the "
+                  "published state", file=sys.stderr)
         print(f"  details: {warehouse / 'logs' / 'refresh-latest.log'} and the Dagster run {outcome.run_id} (make ui)", file=sys.stderr)
         return EXIT_ERROR
-    if outcome.published:
+    if outcome.status == "published":
         c = outcome.changes or {}
         print(
             f"  published {warehouse / 'sti.duckdb'}: indicator values {c.get('added', 0):,} added, "
@@ -79,6 +116,70 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     else:
         print(f"  nothing new to publish; {warehouse / 'sti.duckdb'} is unchanged")
     _print_headline(warehouse / "sti.duckdb")
+    return EXIT_OK
+
+
+def cmd_retract(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from pipelines.warehouse import ledger
+    from pipelines.warehouse.lock import WarehouseBusy, warehouse_lock
+
+    warehouse = Path(args.warehouse)
+    build = warehouse / "build.duckdb"
+    if not build.exists():
+        return _fail(f"{build} does not exist", "retract needs a warehouse that has published batches")
+    if not args.reason.strip():
+        return _fail("--reason is empty", "say why the batch is withdrawn; it is kept in the ledger")
+    try:
+        with warehouse_lock(warehouse, "sti retract"):
+            con = duckdb.connect(str(build))
+            try:
+                ledger.ensure_schemas(con)
+                source, file, rows = ledger.retract(con, args.load_id, args.reason.strip())
+            finally:
+                con.close()
+    except (WarehouseBusy, ledger.LedgerError) as exc:
+        return _fail(str(exc))
+    print(f"sti retract: batch {args.load_id} ({file}, {source}) withdrawn: {rows:,} rows left raw")
+    print("  sti.duckdb still serves it until the next `sti refresh`, which republishes the marts without it;")
+    print("  the file stays out while its bytes are unchanged (a corrected file is a new batch)")
+    return EXIT_OK
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    import duckdb
+
+    warehouse = Path(args.warehouse)
+    build = warehouse / "build.duckdb"
+    if not build.exists():
+        return _fail(f"{build} does not exist", "run `sti refresh` first")
+    try:
+        con = duckdb.connect(str(build), read_only=True)
+    except duckdb.IOException:
+        return _fail(f"{build} is in use by a refresh", "run `sti history` again when the refresh has finished")
+    try:
+        runs = con.execute(
+            "SELECT refresh_id, started_at, finished_at, status, batches_loaded, batches_rejected "
+            "FROM audit.refresh_log ORDER BY started_at, refresh_id"
+        ).fetchall()
+        batches = con.execute(
+            "SELECT load_id, source, file, status, row_count, loaded_at, published_at, retracted_at, retract_reason "
+            "FROM audit.load_ledger ORDER BY coalesce(load_id, 1e18), loaded_at, file"
+        ).fetchall()
+    finally:
+        con.close()
+    print(f"sti history: {warehouse}")
+    print(f"  refreshes ({len(runs)}):")
+    for run_id, started, finished, status, loaded, rejected in runs:
+        print(f"    {str(started):<19}  {status:<9} {loaded or 0:>4} published {rejected or 0:>3} rejected  run {run_id}"
+              + ("" if finished else "  (no end recorded)"))
+    print(f"  batches ({len(batches)}):")
+    for load_id, source, file, status, rows, loaded_at, published_at, retracted_at, reason in batches:
+        lid = f"{load_id:>5}" if load_id is not None else "    -"
+        when = published_at or loaded_at
+        extra = f"  retracted {retracted_at}: {reason}" if status == "retracted" else ""
+        print(f"    {lid}  {status:<11} {str(when):<19} {source:<22} {rows or 0:>9,} rows  {file}{extra}")
     return EXIT_OK
 
 
@@ -198,6 +299,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("drop", help="source drop directory")
     p.add_argument("--warehouse", default="warehouse", help="regions already published here count as known")
     p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("retract", help="withdraw a published batch; the next refresh republishes without it")
+    p.add_argument("load_id", type=int, help="the batch's load id (see `sti history`)")
+    p.add_argument("--reason", required=True, help="why it is withdrawn (kept in the ledger)")
+    p.add_argument("--warehouse", default="warehouse")
+    p.set_defaults(func=cmd_retract)
+
+    p = sub.add_parser("history", help="refreshes and batches: published, rejected, rolled back, retracted")
+    p.add_argument("--warehouse", default="warehouse")
+    p.set_defaults(func=cmd_history)
 
     p = sub.add_parser("lineage", help="value, formula, inputs and source batches of one indicator value")
     p.add_argument("code", help="indicator code, e.g. rd_intensity")

@@ -34,8 +34,10 @@ def project_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-# dagster-dbt runs `dbt` as a subprocess; use the one installed beside this interpreter even
-# when the virtualenv is not activated (`.venv/bin/sti refresh`).
+# dagster-dbt runs dbt as a subprocess: the `sti-dbt` installed beside this interpreter (found even
+# when the virtualenv is not activated) is dbt that dies with the refresh that started it.
+DBT_EXECUTABLE = str(Path(sys.executable).parent / "sti-dbt")
+# DbtProject's manifest preparer looks `dbt` up on PATH.
 _BIN = str(Path(sys.executable).parent)
 if _BIN not in os.environ.get("PATH", "").split(os.pathsep):
     os.environ["PATH"] = _BIN + os.pathsep + os.environ.get("PATH", "")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,8 +13,10 @@ import duckdb
 from dagster import DagsterInstance, ExecuteInProcessResult
 
 from pipelines.project import REPO_ROOT
-from pipelines.reports import batches_of, write_report
+from pipelines.reports import batches_of
+from pipelines.resources.warehouse import first_failure
 from pipelines.warehouse import ledger
+from pipelines.warehouse.ledger import RunStatus
 
 
 def dagster_instance() -> DagsterInstance:
@@ -32,7 +35,7 @@ def dagster_instance() -> DagsterInstance:
 
 @dataclass
 class BatchLine:
-    source: str
+    source: str  # "(drop)" for an entry of the drop that is not a batch
     file: str
     status: str
     rows: int
@@ -42,52 +45,32 @@ class BatchLine:
 @dataclass
 class RefreshOutcome:
     run_id: str
-    success: bool
-    published: bool
+    status: str  # a ledger.RunStatus: published, unchanged, rejected or failed
     batches: list[BatchLine]
     error: str | None = None
     changes: dict[str, int] | None = None
+    retracted: list[tuple[int, str, str]] = field(default_factory=list)  # (load_id, file, reason) kept out
+    recovery: list[str] = field(default_factory=list)  # what it finished or undid of an interrupted refresh
 
     @property
     def rejected(self) -> list[BatchLine]:
         return [b for b in self.batches if b.status == "rejected"]
 
 
-def _first_failure(result: ExecuteInProcessResult) -> str | None:
-    for event in result.all_events:
-        if event.is_step_failure and event.step_failure_data and event.step_failure_data.error:
-            err = event.step_failure_data.error
-            # Dagster wraps the user's exception; its sentence is at the bottom of the chain.
-            while err.cause is not None:
-                err = err.cause
-            # A Failure raised on purpose (e.g. the dbt step naming its failed tests) says what to
-            # fix over several lines: keep them all. Other exceptions: their first line.
-            message = err.message.strip().splitlines()
-            if err.cls_name == "Failure" and message:
-                first = message[0].split(": ", 1)[-1] if message[0].startswith("dagster.") else message[0]
-                return f"step {event.step_key}: " + "\n".join([first, *message[1:]])
-            return f"step {event.step_key}: {message[0] if message else err.cls_name}"
-    return None
-
-
-def _outcome(success: bool, published: bool, batches: list[BatchLine]) -> str:
-    if any(b.status == "rejected" for b in batches):
-        return "rejected"
-    if not success:
-        return "failed"
-    return "published" if published else "unchanged"
-
-
 def run_refresh(sources: Path, warehouse: Path, log_level: str = "CRITICAL") -> RefreshOutcome:
+    """The refresh job, in-process; the job's lifecycle (pipelines.resources.warehouse) takes the
+    warehouse lock, recovers, rolls back and settles the run record, as for a scheduled run."""
     from pipelines.definitions import defs
 
     job = defs.resolve_job_def("refresh")
     log_path = warehouse / "logs" / "refresh-latest.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    # dbt's console output (hundreds of lines per build) goes to a log file, not the summary.
+    # dbt's console output (hundreds of lines per build) goes to a log file, not the summary; so does
+    # Dagster's note that an unchanged refresh's skipped dbt step gated nothing.
+    logging.getLogger("dagster._core.execution.plan.active").setLevel(logging.ERROR)
     with log_path.open("w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
         result = _execute(job, sources, warehouse, log_level)
-    return _summarise(result, sources, warehouse)
+    return _summarise(result, warehouse)
 
 
 def _execute(job, sources: Path, warehouse: Path, log_level: str) -> ExecuteInProcessResult:
@@ -101,45 +84,24 @@ def _execute(job, sources: Path, warehouse: Path, log_level: str) -> ExecuteInPr
     )
 
 
-def _summarise(result: ExecuteInProcessResult, sources: Path, warehouse: Path) -> RefreshOutcome:
+def _summarise(result: ExecuteInProcessResult, warehouse: Path) -> RefreshOutcome:
+    """What the run left in the ledger, read back (the job settled it; this only reads)."""
     run_id = result.run_id
+    error = first_failure(result.all_events)
     build_db = warehouse / "build.duckdb"
-    batches: list[BatchLine] = []
-    published = False
-    if build_db.exists():
-        con = duckdb.connect(str(build_db))
-        try:
-            ledger.ensure_schemas(con)
-            if not result.success:
-                # All-or-nothing: batches this refresh appended to raw leave with it.
-                ledger.roll_back_unpublished(con)
-            for source, file, status, rows, report in con.execute(
-                "SELECT source, file, status, row_count, report FROM audit.load_ledger "
-                "WHERE refresh_id = ? ORDER BY file",
-                [run_id],
-            ).fetchall():
-                batches.append(BatchLine(source, file, status, int(rows or 0), json.loads(report or "[]")))
-            published = bool(
-                con.execute(
-                    "SELECT count(*) FROM audit.refresh_log WHERE refresh_id = ? AND status = 'published'", [run_id]
-                ).fetchone()[0]
-            )
-            outcome = _outcome(result.success, published, batches)
-            if not published:
-                con.execute(
-                    "INSERT INTO audit.refresh_log (refresh_id, started_at, finished_at, status, sources_dir, "
-                    "batches_loaded, batches_rejected) VALUES (?, ?, ?, ?, ?, 0, ?)",
-                    [run_id, ledger.now(), ledger.now(), outcome, str(sources),
-                     sum(b.status == "rejected" for b in batches)],
-                )
-            write_report(
-                warehouse / "reports", run_id, "refresh", outcome, batches_of(con, run_id),
-                error=None if result.success else _first_failure(result),
-            )
-        finally:
-            con.close()
+    if not build_db.exists():
+        return RefreshOutcome(run_id, str(RunStatus.FAILED), [], error)
+    con = duckdb.connect(str(build_db), read_only=True)
+    try:
+        batches = [BatchLine(b["source"], b["file"], b["status"], b["rows"], b["findings"]) for b in batches_of(con, run_id)]
+        row = con.execute("SELECT status, recovery FROM audit.refresh_log WHERE refresh_id = ?", [run_id]).fetchone()
+        retracted = ledger.retracted_batches(con)
+    finally:
+        con.close()
+    status = row[0] if row else str(RunStatus.FAILED)
     changes = None
     last = warehouse / "reports" / "last_publish.json"
-    if published and last.exists():
+    if status == RunStatus.PUBLISHED and last.exists():
         changes = json.loads(last.read_text()).get("indicator_values")
-    return RefreshOutcome(run_id, result.success, published, batches, _first_failure(result), changes)
+    recovery = json.loads(row[1] or "[]") if row else []
+    return RefreshOutcome(run_id, status, batches, error, changes, retracted, recovery)

@@ -11,12 +11,14 @@ import duckdb
 
 
 def batches_of(con: duckdb.DuckDBPyConnection, refresh_id: str) -> list[dict]:
+    """The batches a refresh saw, then the drop entries it reported (unknown folders, symlinks, nested
+    folders, stray files) as entries of status `rejected` (they reject the refresh) or `not_loaded`."""
     rows = con.execute(
         "SELECT source, file, sha256, status, row_count, report FROM audit.load_ledger "
         "WHERE refresh_id = ? ORDER BY file",
         [refresh_id],
     ).fetchall()
-    return [
+    batches = [
         {
             "source": source,
             "file": file,
@@ -27,6 +29,17 @@ def batches_of(con: duckdb.DuckDBPyConnection, refresh_id: str) -> list[dict]:
         }
         for source, file, sha, status, count, report in rows
     ]
+    for path, rule, severity, message, fix in con.execute(
+        "SELECT path, rule, severity, message, fix FROM audit.drop_findings WHERE refresh_id = ? ORDER BY path",
+        [refresh_id],
+    ).fetchall():
+        finding = {"source": "", "file": path, "rule": rule, "severity": severity, "message": message, "fix": fix,
+                   "column": None, "header": None, "failing_count": 0, "examples": []}
+        batches.append(
+            {"source": "(drop)", "file": path, "sha256": None, "rows": 0, "findings": [finding],
+             "status": "rejected" if severity == "ERROR" else "not_loaded"}
+        )
+    return batches
 
 
 def write_report(

@@ -13,10 +13,11 @@ from pathlib import Path
 import duckdb
 
 from pipelines.ingest.audit import REGIONS, audit_source
+from pipelines.ingest.drop import scan_drop
 from pipelines.ingest.landing import land_new_batches
 from pipelines.reports import batches_of, write_report
 from pipelines.spec import SOURCES
-from pipelines.warehouse.ledger import ensure_schemas
+from pipelines.warehouse.ledger import ensure_schemas, record_drop_findings
 from pipelines.warehouse.serving import sql_path
 
 
@@ -31,6 +32,7 @@ def validate_drop(drop: Path, warehouse: Path) -> tuple[list[dict], Path | None]
                 con.execute(f"ATTACH '{sql_path(build_db)}' AS served (READ_ONLY)")
                 con.execute("INSERT INTO raw.regions SELECT * FROM served.raw.regions")
                 con.execute("DETACH served")
+            record_drop_findings(con, refresh_id, scan_drop(drop).findings)
             for source in [REGIONS, *(s for s in SOURCES if s != REGIONS)]:
                 land_new_batches(con, drop, source, refresh_id, skip_shas=set())
                 audit_source(con, source, refresh_id)

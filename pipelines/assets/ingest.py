@@ -50,12 +50,7 @@ def build_landing_asset(source: str) -> AssetsDefinition:
     def _landing(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
         refresh_id = context.run.run_id
         with warehouse.connect() as con:
-            if source == REGIONS:
-                # An interrupted refresh may have left batches in raw that never got published.
-                undone = ledger.roll_back_unpublished(con, keep_refresh_id=refresh_id)
-                if undone:
-                    context.log.warning(f"rolled back {undone} unpublished batch(es) of an earlier refresh")
-            summary = land_new_batches(con, warehouse.drop, source, refresh_id, set(ledger.published_shas(con)))
+            summary = land_new_batches(con, warehouse.drop, source, refresh_id, set(ledger.settled_shas(con)))
         for finding in summary.findings:
             context.log.warning(finding.one_line())
         return MaterializeResult(
@@ -72,17 +67,6 @@ def build_landing_asset(source: str) -> AssetsDefinition:
 landing_assets = [build_landing_asset(source) for source in SOURCES]
 
 
-def _needs_rebuild(con, serving_exists: bool) -> bool:
-    """No new batch still rebuilds when the served marts are missing or were built by other code."""
-    if not serving_exists:
-        return True
-    row = con.execute(
-        "SELECT project_fingerprint FROM audit.refresh_log WHERE status = 'published' "
-        "ORDER BY finished_at DESC LIMIT 1"
-    ).fetchone()
-    return row is None or row[0] != project_fingerprint()
-
-
 @multi_asset(
     specs=[
         AssetSpec(raw_key(source), deps=[landing_key(source)], skippable=True, group_name="ingest", kinds={"duckdb"})
@@ -94,16 +78,17 @@ def raw_tables(context: AssetExecutionContext, warehouse: WarehouseResource):
     """Append this refresh's accepted batches to `raw` (status pending until the marts are served)."""
     refresh_id = context.run.run_id
     with warehouse.connect() as con:
-        rejected = ledger.rejected_batches(con, refresh_id)
+        rejected = [f for _s, f, _r in ledger.rejected_batches(con, refresh_id)]
+        rejected += ledger.drop_rejections(con, refresh_id)
         if rejected:
-            files = ", ".join(f for _s, f, _r in rejected)
             raise Failure(
-                description=f"{len(rejected)} batch(es) rejected, nothing published: {files}",
-                metadata={"rejected": MetadataValue.json([f for _s, f, _r in rejected])},
+                description=f"{len(rejected)} batch(es) or drop entries rejected, nothing published: {', '.join(rejected)}",
+                metadata={"rejected": MetadataValue.json(rejected)},
             )
         batches = ledger.landed_batches(con, refresh_id)
-        if not batches and not _needs_rebuild(con, warehouse.serving_db.exists()):
+        if not batches and warehouse.serving_db.exists() and not ledger.needs_rebuild(con, project_fingerprint()):
             context.log.info("no new batch and the served marts are current: nothing to publish")
+            ledger.mark_unchanged(con, refresh_id)
             return
         appended: dict[str, int] = {source: 0 for source in SOURCES}
         con.execute("BEGIN TRANSACTION")

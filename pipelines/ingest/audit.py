@@ -59,7 +59,6 @@ def audit_source(
         return []
     regions = known_regions(con, refresh_id)
     today = dt.date.today()
-    previous = ledger.previous_row_count(con, source)
     everything: list[Finding] = []
     for file, sha, status, report, header_map, row_count in batches:
         findings = _findings_from_report(report)
@@ -76,6 +75,7 @@ def audit_source(
                 today=today,
                 skip_null_check=parse_failed,
             )
+            previous = ledger.previous_row_count(con, source, set(json.loads(header_map or "{}")))
             findings += compare_with_previous(source, file=file, row_count=int(row_count or 0), previous_row_count=previous)
         rejected = any(f.severity == "ERROR" for f in findings)
         con.execute(

@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.ingest.convert import convert, load_strings
+from pipelines.ingest.drop import batch_files
 from pipelines.ingest.headers import match_header
 from pipelines.ingest.readers import ReadError, open_batch
 from pipelines.spec import SOURCES, Source
@@ -26,18 +27,6 @@ def sha256_of(path: Path) -> str:
         while block := fh.read(1 << 20):
             digest.update(block)
     return digest.hexdigest()
-
-
-def batch_files(drop: Path, source: str) -> list[Path]:
-    """Files of one source in the drop, in publication order (by path)."""
-    folder = drop / source
-    if not folder.is_dir():
-        return []
-    return sorted(
-        p
-        for p in folder.rglob("*")
-        if p.is_file() and not p.name.startswith((".", "~$"))
-    )
 
 
 def landing_table(sha256: str) -> str:

@@ -1,4 +1,12 @@
-"""Where the drop is read from and where the warehouse lives (DESIGN §3 files on disk)."""
+"""Where the drop is read from and where the warehouse lives (DESIGN §3 files on disk), and the
+lifecycle every run of the refresh job shares, however it was started (CLI, schedule, sensor, UI):
+
+- on entry: take the warehouse lock (a second refresh fails at once naming the holder), finish or undo
+  an interrupted publish, remove temporary files, roll back what an earlier refresh left pending, open
+  this run's record (`running`) and record what the drop holds besides batches (DESIGN §2);
+- on exit, failed or not: the same recovery for this run's own leftovers (a failed refresh's batches
+  leave raw), the run record settled (published / unchanged / rejected / failed), the report written.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +15,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
-from dagster import ConfigurableResource
+from dagster import ConfigurableResource, DagsterEventType, InitResourceContext
 
+from pipelines.ingest.drop import scan_drop
+from pipelines.reports import batches_of, write_report
+from pipelines.warehouse import ledger
 from pipelines.warehouse.ledger import ensure_schemas
+from pipelines.warehouse.lock import warehouse_lock
+from pipelines.warehouse.publication import recover
 
 
 class WarehouseResource(ConfigurableResource):
@@ -50,3 +63,52 @@ class WarehouseResource(ConfigurableResource):
             yield con
         finally:
             con.close()
+
+    @contextmanager
+    def yield_for_execution(self, context: InitResourceContext) -> Iterator[WarehouseResource]:
+        run = context.dagster_run
+        if run is None:  # a sensor or schedule evaluation reads paths only
+            yield self
+            return
+        with warehouse_lock(self.root, f"refresh run {run.run_id}"):
+            with self.connect() as con:
+                notes = recover(self.root, con, keep_refresh_id=run.run_id)
+                for note in notes:
+                    context.log.warning(note)
+                ledger.fail_interrupted_runs(con, keep_refresh_id=run.run_id)
+                ledger.open_run(con, run.run_id, self.sources_dir, notes)
+                # What the drop holds besides batches is taken stock of once, before any step reads it.
+                ledger.record_drop_findings(con, run.run_id, scan_drop(self.drop).findings)
+            try:
+                yield self
+            finally:
+                self._close(context, run.run_id)
+
+    def _close(self, context: InitResourceContext, run_id: str) -> None:
+        with self.connect() as con:
+            recover(self.root, con)
+            outcome = ledger.close_run(con, run_id)
+            batches = batches_of(con, run_id)
+        failures = context.instance.all_logs(run_id, of_type=DagsterEventType.STEP_FAILURE) if context.instance else []
+        error = first_failure([entry.dagster_event for entry in failures if entry.dagster_event])
+        write_report(self.folder("reports"), run_id, "refresh", str(outcome), batches,
+                     error=None if outcome in (ledger.RunStatus.PUBLISHED, ledger.RunStatus.UNCHANGED) else error)
+
+
+def first_failure(events) -> str | None:
+    """The sentence of the first failed step: Dagster wraps the user's exception, whose own message is at
+    the bottom of the chain. A `Failure` raised on purpose (the dbt step naming its failed tests) says what
+    to fix over several lines: keep them all; of other exceptions, the first line."""
+    for event in events:
+        if event.is_step_failure and event.step_failure_data and event.step_failure_data.error:
+            err = event.step_failure_data.error
+            while err.cause is not None:
+                err = err.cause
+            message = err.message.strip().splitlines()
+            if err.cls_name == "DagsterExecutionInterruptedError":
+                return f"step {event.step_key}: interrupted (Ctrl-C or SIGTERM)"
+            if err.cls_name == "Failure" and message:
+                first = message[0].split(": ", 1)[-1] if message[0].startswith("dagster.") else message[0]
+                return f"step {event.step_key}: " + "\n".join([first, *message[1:]])
+            return f"step {event.step_key}: {message[0] if message else err.cls_name}"
+    return None

@@ -35,12 +35,41 @@ CREATE TABLE IF NOT EXISTS audit.load_ledger (
   file         VARCHAR NOT NULL,   -- path relative to the drop root
   sha256       VARCHAR NOT NULL,
   row_count    BIGINT,
-  status       VARCHAR NOT NULL,   -- pending | published | rejected
+  status       VARCHAR NOT NULL,   -- a ledger.BatchStatus
   refresh_id   VARCHAR NOT NULL,   -- the Dagster run id of the refresh that saw it
   loaded_at    TIMESTAMP NOT NULL,
   published_at TIMESTAMP,
   header_map   VARCHAR,            -- JSON: raw column -> header as written, with unit
   report       VARCHAR             -- JSON list of findings (rejected batches, warnings)
+)
+"""
+
+# Columns added after the first release: warehouses built before them get them on open.
+LEDGER_MIGRATIONS = [
+    "ALTER TABLE audit.load_ledger ADD COLUMN IF NOT EXISTS retracted_at TIMESTAMP",
+    "ALTER TABLE audit.load_ledger ADD COLUMN IF NOT EXISTS retract_reason VARCHAR",
+    "ALTER TABLE audit.refresh_log ADD COLUMN IF NOT EXISTS recovery VARCHAR",
+]
+
+DROP_FINDINGS_DDL = """
+CREATE TABLE IF NOT EXISTS audit.drop_findings (
+  refresh_id VARCHAR NOT NULL,
+  path       VARCHAR NOT NULL,   -- the entry of the drop, relative to its root
+  rule       VARCHAR NOT NULL,
+  severity   VARCHAR NOT NULL,   -- ERROR rejects the refresh, WARN is reported
+  message    VARCHAR NOT NULL,
+  fix        VARCHAR NOT NULL
+)
+"""
+
+# The indicator values of the publication now served, so that the next one can count what it
+# adds, changes and removes without opening sti.duckdb (a BI client may hold it).
+PUBLISHED_VALUES_DDL = """
+CREATE TABLE IF NOT EXISTS audit.published_indicator_value (
+  indicator_code VARCHAR NOT NULL,
+  region_code    VARCHAR NOT NULL,
+  year           INTEGER NOT NULL,
+  value          DOUBLE
 )
 """
 
@@ -53,7 +82,8 @@ CREATE TABLE IF NOT EXISTS audit.refresh_log (
   sources_dir  VARCHAR,
   batches_loaded   INTEGER,
   batches_rejected INTEGER,
-  project_fingerprint VARCHAR      -- hash of the dbt project + catalogue that built the marts
+  project_fingerprint VARCHAR,     -- hash of the dbt project + catalogue that built the marts
+  recovery     VARCHAR             -- JSON list: what this refresh finished or undid of an earlier one
 )
 """
 
@@ -61,5 +91,5 @@ CREATE TABLE IF NOT EXISTS audit.refresh_log (
 def all_ddl() -> list[str]:
     stmts = ["CREATE SCHEMA IF NOT EXISTS raw", "CREATE SCHEMA IF NOT EXISTS audit"]
     stmts += [raw_table_ddl(name) for name in SOURCES]
-    stmts += [LEDGER_DDL, REFRESH_DDL]
+    stmts += [LEDGER_DDL, REFRESH_DDL, *LEDGER_MIGRATIONS, DROP_FINDINGS_DDL, PUBLISHED_VALUES_DDL]
     return stmts
