@@ -3,6 +3,8 @@
 Encoding is detected, never guessed: a BOM means UTF-8; otherwise the whole file must decode
 strictly as UTF-8, else strictly as GB18030 (a superset of GBK), else the file is rejected.
 The header row is found by its column names, so title rows above it are skipped.
+An xlsx workbook is read from its first visible sheet; hidden sheets are never read (and are
+reported as a warning note), and a second visible sheet that also holds the header is rejected.
 """
 
 from __future__ import annotations
@@ -10,13 +12,16 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
-import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipelines.ingest.headers import header_score
 from pipelines.spec import Source
+
+if TYPE_CHECKING:  # pragma: no cover
+    from pipelines.validation.findings import Finding
 
 HEADER_SEARCH_ROWS = 30
 CHUNK_ROWS = 100_000
@@ -39,12 +44,33 @@ class ReadError(Exception):
 Row = tuple[int, list[str | None]]  # (row number in the file, cells)
 
 
+@dataclass(frozen=True)
+class ReadNote:
+    """Something about a file that was read anyway but must not go unsaid (a WARN Finding)."""
+
+    rule: str
+    message: str
+    fix: str
+
+
 @dataclass
 class OpenedFile:
     header_row: int  # 1-based
     header: list[str | None]
     encoding: str  # utf-8, utf-8-sig, gb18030 or xlsx
     rows: Iterator[list[Row]]  # chunks of data rows after the header
+    notes: list[ReadNote] = field(default_factory=list)  # e.g. hidden sheets that were not read
+    sheet: str | None = None  # xlsx: the title of the sheet that was read
+
+
+def note_findings(source: str, file: str, opened: OpenedFile) -> list[Finding]:
+    """The notes of an opened file as WARN Findings (they never reject the batch)."""
+    from pipelines.validation.findings import Finding
+
+    return [
+        Finding(source=source, file=file, rule=n.rule, message=n.message, fix=n.fix, severity="WARN")
+        for n in opened.notes
+    ]
 
 
 def detect_encoding(path: Path) -> str:
@@ -108,8 +134,8 @@ def _strict_decode_problem(path: Path, encoding: str) -> str | None:
     return None
 
 
-def _find_header(source: Source, first_rows: list[Row]) -> int:
-    """Index into first_rows of the header row."""
+def _header_index(source: Source, first_rows: list[Row]) -> int | None:
+    """Index into first_rows of the header row, None when no row names enough columns."""
     best, best_score = -1, 0
     for i, (_n, cells) in enumerate(first_rows):
         score = header_score(source, cells)
@@ -117,6 +143,14 @@ def _find_header(source: Source, first_rows: list[Row]) -> int:
             best, best_score = i, score
     needed = min(2, len(source.columns))
     if best < 0 or best_score < needed:
+        return None
+    return best
+
+
+def _find_header(source: Source, first_rows: list[Row]) -> int:
+    """Index into first_rows of the header row."""
+    best = _header_index(source, first_rows)
+    if best is None:
         expected = ", ".join(f"{c.header_zh}/{c.name}" for c in source.columns if c.required)
         raise ReadError(
             "no_header_row",
@@ -202,25 +236,33 @@ def open_xlsx(source: Source, path: Path) -> OpenedFile:
 
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+    except Exception as exc:  # BadZipFile, KeyError, ValueError, XML ParseError (a SyntaxError)...
         raise ReadError(
             "corrupt_xlsx",
             f"not a readable .xlsx workbook ({type(exc).__name__}: {exc})",
             "open the file in Excel/WPS and save it again as .xlsx (an .xls or a truncated download gives this)",
         ) from exc
-    sheet = workbook.worksheets[0]
+    try:
+        return _open_first_visible_sheet(source, workbook)
+    except BaseException:
+        workbook.close()
+        raise
+
+
+def _is_visible(sheet) -> bool:
+    return (getattr(sheet, "sheet_state", None) or "visible") == "visible"
+
+
+def _sheet_rows(sheet) -> Iterator[Row]:
     # Read-only mode trusts the sheet's stored <dimension>; some exporters write a wrong one
     # (e.g. "A1"), and rows/columns outside it would be silently dropped. Read what is there.
     sheet.reset_dimensions()
+    for n, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        yield n, [_cell_text(v) for v in values]
 
-    def numbered() -> Iterator[Row]:
-        try:
-            for n, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-                yield n, [_cell_text(v) for v in values]
-        finally:
-            workbook.close()
 
-    rows = numbered()
+def _head(rows: Iterator[Row], title: str) -> list[Row]:
+    """The first HEADER_SEARCH_ROWS rows of a sheet (fewer when it is shorter)."""
     head: list[Row] = []
     try:
         for row in rows:
@@ -230,28 +272,85 @@ def open_xlsx(source: Source, path: Path) -> OpenedFile:
     except Exception as exc:  # openpyxl raises a zoo of errors on damaged sheet XML
         raise ReadError(
             "corrupt_xlsx",
-            f"the first sheet cannot be read ({type(exc).__name__}: {exc})",
+            f"sheet {title!r} cannot be read ({type(exc).__name__}: {exc})",
             "open the file in Excel/WPS and save it again as .xlsx",
         ) from exc
-    if not head:
-        raise ReadError("empty_file", "the first sheet is empty", "put the list on the first sheet")
-    idx = _find_header(source, head)
+    return head
+
+
+def _open_first_visible_sheet(source: Source, workbook) -> OpenedFile:
+    """DESIGN §2: the first visible sheet is the list; hidden sheets are never read; a second
+    visible sheet holding the same header makes the workbook ambiguous."""
+    sheets = list(workbook.worksheets)
+    visible = [ws for ws in sheets if _is_visible(ws)]
+    hidden = [ws for ws in sheets if not _is_visible(ws)]
+    if not visible:
+        listed = ", ".join(f"{ws.title!r} ({ws.sheet_state})" for ws in sheets)
+        raise ReadError(
+            "no_visible_sheet",
+            f"the workbook has no visible sheet ({listed or 'no worksheet at all'}); hidden sheets are never read",
+            "unhide the sheet that holds the list (right-click a sheet tab → Unhide) and save the workbook again",
+        )
+    sheet = visible[0]
+    title = sheet.title
+    rows = _sheet_rows(sheet)
+    head = _head(rows, title)
+    idx = _header_index(source, head) if head else None
+    # Only the header search rows of the other visible sheets are read, to tell whether they hold the list too.
+    others = [ws.title for ws in visible[1:] if _header_index(source, _head(_sheet_rows(ws), ws.title)) is not None]
+    if idx is None:
+        if others:
+            raise ReadError(
+                "no_header_row",
+                f"the first visible sheet {title!r} has no header row of {source.name} in its first "
+                f"{HEADER_SEARCH_ROWS} rows (sheet {others[0]!r} has one, but only the first visible sheet is read)",
+                f"put the list on the first visible sheet: move sheet {others[0]!r} before {title!r}, "
+                f"or delete or hide sheet {title!r}",
+            )
+        if not head:
+            raise ReadError(
+                "empty_file",
+                f"the first visible sheet {title!r} is empty",
+                "put the list on the first visible sheet (hidden sheets are never read)",
+            )
+        _find_header(source, head)  # raises no_header_row with the columns expected
+    if others:
+        names = ", ".join(repr(t) for t in [title, *others])
+        raise ReadError(
+            "ambiguous_workbook",
+            f"visible sheets {names} all hold a header row of {source.name}; which one is the list cannot be told "
+            f"(only the first visible sheet, {title!r}, would be read)",
+            "keep the list on one visible sheet: delete the other sheet(s), or hide them (hidden sheets are never read)",
+        )
+    assert idx is not None
     header_row, header = head[idx]
 
     def data() -> Iterator[Row]:
-        yield from head[idx + 1 :]
         try:
-            yield from rows
-        except ReadError:
-            raise
-        except Exception as exc:
-            raise ReadError(
-                "corrupt_xlsx",
-                f"the sheet cannot be read past row {len(head)} ({type(exc).__name__})",
-                "open the file in Excel/WPS and save it again as .xlsx",
-            ) from exc
+            yield from head[idx + 1 :]
+            try:
+                yield from rows
+            except Exception as exc:
+                raise ReadError(
+                    "corrupt_xlsx",
+                    f"sheet {title!r} cannot be read past row {len(head)} ({type(exc).__name__})",
+                    "open the file in Excel/WPS and save it again as .xlsx",
+                ) from exc
+        finally:
+            workbook.close()
 
-    return OpenedFile(header_row, [h for h in header], "xlsx", _chunks(data()))
+    notes: list[ReadNote] = []
+    if hidden:
+        listed = ", ".join(f"{ws.title!r} ({ws.sheet_state})" for ws in hidden)
+        notes.append(
+            ReadNote(
+                "hidden_sheet_not_read",
+                f"hidden sheet(s) {listed} were not read; the rows come from the first visible sheet {title!r}",
+                f"nothing to do if the hidden sheet(s) hold drafts or notes; if they hold rows of this list, "
+                f"copy them to sheet {title!r}; delete the hidden sheet(s) to silence this warning",
+            )
+        )
+    return OpenedFile(header_row, list(header), "xlsx", _chunks(data()), notes=notes, sheet=title)
 
 
 SUPPORTED_SUFFIXES = {".csv": open_csv, ".xlsx": open_xlsx}
