@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import traceback
@@ -33,12 +34,17 @@ def _print_findings(findings: list[dict], indent: str = "    ") -> None:
         print(f"{indent}    fix: {f['fix']}")
 
 
-def _stop_on_sigterm() -> None:
+@contextlib.contextmanager
+def _sigterm_as_interrupt():
     """SIGTERM (a service manager, `kill`) stops a refresh the way Ctrl-C does: Dagster interrupts the
     step, dagster-dbt passes the interrupt to dbt and waits for it, the job's lifecycle rolls back."""
     import signal
 
-    signal.signal(signal.SIGTERM, lambda *_: os.kill(os.getpid(), signal.SIGINT))
+    previous = signal.signal(signal.SIGTERM, lambda *_: os.kill(os.getpid(), signal.SIGINT))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _disk_full(outcome, warehouse: Path) -> bool:
@@ -46,7 +52,7 @@ def _disk_full(outcome, warehouse: Path) -> bool:
     texts = [outcome.error or ""]
     if log.exists():
         texts.append(log.read_text(encoding="utf-8", errors="replace")[-200_000:])
-    return any("No space left on device" in t or "Errno 28" in t for t in texts)
+    return any(marker in t for t in texts for marker in ("No space left on device", "Errno 28", "ENOSPC"))
 
 
 def cmd_refresh(args: argparse.Namespace) -> int:
@@ -56,10 +62,9 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     if not sources.is_dir():
         return _fail(f"source drop {sources} is not a directory", "pass --sources DIR with one sub-folder per source")
     print(f"sti refresh: {sources} -> {warehouse}")
-    _stop_on_sigterm()
     try:
         # Taken before Dagster is even imported, so that a second refresh exits at once.
-        with warehouse_lock(warehouse, "sti refresh"):
+        with _sigterm_as_interrupt(), warehouse_lock(warehouse, "sti refresh"):
             from pipelines.refresh import run_refresh
 
             outcome = run_refresh(sources, warehouse)
@@ -67,14 +72,14 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         return _fail(f"{exc}; nothing was done", "run `sti history` after it finishes to see what it published")
     for note in outcome.recovery:
         print(f"  recovered: {note}")
-    loaded = [b for b in outcome.batches if b.status in ("published", "pending")]
-    undone = [b for b in outcome.batches if b.status == "rolled_back"]
+    loaded = [b for b in outcome.batches if b.status == "published"]
+    undone = [b for b in outcome.batches if b.status in ("rolled_back", "pending")]
     if loaded:
-        print("  new batches:")
+        print("  new batches published:")
         for source in sorted({b.source for b in loaded}):
             files = [b for b in loaded if b.source == source]
             print(f"    {source:<24} {len(files):>3} file(s) {sum(b.rows for b in files):>10,} rows")
-    elif not outcome.rejected and not undone:
+    elif outcome.status in ("published", "unchanged"):
         print("  new batches: none (every file of the drop is already loaded)")
     for b in outcome.batches:
         if b.findings and b.status not in ("rejected", "not_loaded"):
@@ -99,8 +104,10 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     if outcome.status not in ("published", "unchanged"):
         print(f"  FAILED — nothing was published, sti.duckdb is unchanged: {outcome.error or 'the refresh stopped'}", file=sys.stderr)
         if undone:
-            print(f"  rolled back (not in raw; loaded again by the next refresh): {', '.join(b.file for b in undone)}", file=sys.stderr)
-        if _disk_full(outcome, warehouse):
+            print(f"  not published (loaded again by the next refresh): {', '.join(b.file for b in undone)}", file=sys.stderr)
+        if "fix:" in (outcome.error or ""):
+            pass  # the error says what to fix itself
+        elif _disk_full(outcome, warehouse):
             print(f"  fix: the disk is full — free space where {warehouse} lives (df -h) and run sti refresh again", file=sys.stderr)
         else:
             print("  fix: correct what the error names and run sti refresh again; the next refresh starts from the "

@@ -32,10 +32,18 @@ def test_every_source_has_a_blocking_contract_check():
 def test_sensor_requests_a_run_only_when_the_drop_changes(tmp_path):
     (tmp_path / "patents").mkdir()
     (tmp_path / "patents" / "a.csv").write_text("x\n", encoding="utf-8")
-    warehouse = WarehouseResource(sources_dir=str(tmp_path), warehouse_dir=str(tmp_path / "wh"))
-    first = new_files_in_drop(build_sensor_context(cursor=None), warehouse=warehouse)
+    resources = {"warehouse": WarehouseResource(sources_dir=str(tmp_path), warehouse_dir=str(tmp_path / "wh"))}
+    # The resource has a run lifecycle (lock, recovery); a sensor evaluation only reads its paths.
+    with build_sensor_context(cursor=None, resources=resources) as context:
+        first = new_files_in_drop(context)
     assert isinstance(first, RunRequest)
-    context = build_sensor_context(cursor=first.run_key)
-    assert isinstance(new_files_in_drop(context, warehouse=warehouse), SkipReason)
-    (tmp_path / "patents" / "b.csv").write_text("y\n", encoding="utf-8")
-    assert isinstance(new_files_in_drop(context, warehouse=warehouse), RunRequest)
+    with build_sensor_context(cursor=first.run_key, resources=resources) as context:
+        assert isinstance(new_files_in_drop(context), SkipReason)
+        (tmp_path / "patents" / "b.csv").write_text("y\n", encoding="utf-8")
+        assert isinstance(new_files_in_drop(context), RunRequest)
+        # An unknown folder wakes the refresh too, which then reports it.
+        cursor = context.cursor
+    (tmp_path / "patent").mkdir()
+    with build_sensor_context(cursor=cursor, resources=resources) as context:
+        assert isinstance(new_files_in_drop(context), RunRequest)
+    assert not (tmp_path / "wh" / "refresh.lock").exists()  # evaluating the sensor took no lock

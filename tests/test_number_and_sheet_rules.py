@@ -473,6 +473,7 @@ def test_validate_reads_the_visible_sheet_not_the_hidden_draft(tiny_drop, tmp_pa
     code, out = _validate(drop, tmp_path / "warehouse")
     assert code == 0, out
     assert "ok       tech_sme_registry/第二批.xlsx (1 rows)" in out, out
+    assert "hidden_sheet_not_read" in out and "草稿" in out  # the skipped draft is reported, not silent
     assert "every file passes" in out
 
 

@@ -50,9 +50,18 @@ def sti_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehous
             shutil.rmtree(invocation.target_path, ignore_errors=True)
 
 
+DISK_FULL_MARKERS = ("No space left on device", "Errno 28", "ENOSPC")
+
+
 def describe_dbt_failures(run_results: Mapping[str, Any], build_db: Path, examples: int = 3) -> str:
     """What failed in a `dbt build`, with a few failing rows of each failed test."""
     failed = [r for r in run_results.get("results", []) if r.get("status") in ("fail", "error", "runtime error")]
+    if any(marker in str(r.get("message")) for r in failed for marker in DISK_FULL_MARKERS):
+        return (
+            "dbt build failed: the disk holding the warehouse is full (No space left on device); nothing was "
+            f"published\n  fix: free space on the disk of {build_db.parent} (df -h) and run sti refresh again; the "
+            "batches of this refresh are rolled back and loaded again"
+        )
     if not failed:
         return "dbt build failed before running any test (see the dbt log above); nothing was published"
     lines = [f"dbt build failed ({len(failed)} node(s)); nothing was published and this refresh's batches are rolled back:"]

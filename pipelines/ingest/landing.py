@@ -16,7 +16,7 @@ import duckdb
 from pipelines.ingest.convert import convert, load_strings
 from pipelines.ingest.drop import batch_files
 from pipelines.ingest.headers import match_header
-from pipelines.ingest.readers import ReadError, open_batch
+from pipelines.ingest.readers import ReadError, note_findings, open_batch
 from pipelines.spec import SOURCES, Source
 from pipelines.validation.findings import Finding
 
@@ -58,6 +58,7 @@ def land_file(con: duckdb.DuckDBPyConnection, source_name: str, drop: Path, path
         opened = open_batch(source, path)
         batch.encoding = opened.encoding
         batch.header_row = opened.header_row
+        batch.findings += note_findings(source_name, rel, opened)
         match = match_header(source, opened.header)
         batch.findings += _header_findings(source, rel, match, opened.header_row)
         if batch.rejected:

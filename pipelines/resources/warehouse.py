@@ -66,7 +66,7 @@ class WarehouseResource(ConfigurableResource):
 
     @contextmanager
     def yield_for_execution(self, context: InitResourceContext) -> Iterator[WarehouseResource]:
-        run = context.dagster_run
+        run = context.run
         if run is None:  # a sensor or schedule evaluation reads paths only
             yield self
             return
