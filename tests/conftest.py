@@ -80,3 +80,24 @@ def refreshed(generated_drop, tmp_path_factory) -> Refreshed:
     with contextlib.redirect_stdout(out):
         code = sti(["refresh", "--sources", str(generated_drop), "--warehouse", str(warehouse)])
     return Refreshed(generated_drop, warehouse, code, out.getvalue())
+
+
+@pytest.fixture(scope="session")
+def tiny_drop(tmp_path_factory) -> Path:
+    """The tiny drop of tests/drops.py, written once."""
+    from tests import drops
+
+    return drops.write_tiny_drop(tmp_path_factory.mktemp("tiny") / "drop")
+
+
+@pytest.fixture(scope="session")
+def good_warehouse(tiny_drop, tmp_path_factory) -> Path:
+    """The tiny drop refreshed once. Tests copy the directory (copying it copies the warehouse)."""
+    from tests import drops
+    from tests.harness import raw_counts, refresh
+
+    warehouse = tmp_path_factory.mktemp("good") / "warehouse"
+    run = refresh(tiny_drop, warehouse)
+    assert run.code == 0, run.text
+    assert raw_counts(warehouse) == drops.tiny_row_counts()
+    return warehouse

@@ -16,12 +16,8 @@ refreshes it with `sti refresh` on the good drop + one new good file + one new b
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
-import os
 import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,10 +25,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.cli import main as sti
-from pipelines.spec import SOURCES
 from tests import drops
 from tests.conftest import sha256_file
+from tests.harness import Run, Snapshot, ledger_rows, marts_value, raw_counts, raw_files, refresh, run_sti, snapshot
 from tests.drops import (
     CERT_HEADERS,
     CITY,
@@ -52,121 +47,6 @@ from tests.drops import (
 
 # ---------------------------------------------------------------------------------------
 # Fixtures and helpers
-
-
-@pytest.fixture(scope="module", autouse=True)
-def fast_dagster_home():
-    """A fresh, empty DAGSTER_HOME for this module, in memory when /dev/shm exists.
-
-    Dagster's SQLite event log commits a few hundred planned-asset events per run; on a disk
-    that is ~20 s of fsync per refresh. DESIGN §3: a warehouse behaves exactly the same
-    with any new, empty DAGSTER_HOME, so the tests lose nothing by keeping it in memory.
-    """
-    previous = os.environ.get("DAGSTER_HOME")
-    base = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
-    home = tempfile.mkdtemp(prefix="sti-dagster-", dir=base)
-    os.environ["DAGSTER_HOME"] = home
-    yield Path(home)
-    if previous is None:
-        os.environ.pop("DAGSTER_HOME", None)
-    else:
-        os.environ["DAGSTER_HOME"] = previous
-    shutil.rmtree(home, ignore_errors=True)
-
-
-@dataclass
-class Run:
-    code: int
-    out: str
-    err: str
-
-    @property
-    def text(self) -> str:
-        return self.out + self.err
-
-
-def run_sti(*args: str) -> Run:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = sti(list(args))
-    return Run(code, out.getvalue(), err.getvalue())
-
-
-def refresh(drop: Path, warehouse: Path) -> Run:
-    return run_sti("refresh", "--sources", str(drop), "--warehouse", str(warehouse))
-
-
-def raw_counts(warehouse: Path) -> dict[str, int]:
-    con = duckdb.connect(str(warehouse / "build.duckdb"), read_only=True)
-    try:
-        return {s: con.execute(f'SELECT count(*) FROM raw."{s}"').fetchone()[0] for s in SOURCES}
-    finally:
-        con.close()
-
-
-def raw_files(warehouse: Path) -> set[str]:
-    con = duckdb.connect(str(warehouse / "build.duckdb"), read_only=True)
-    try:
-        files: set[str] = set()
-        for s in SOURCES:
-            files |= {r[0] for r in con.execute(f'SELECT DISTINCT _source_file FROM raw."{s}"').fetchall()}
-        return files
-    finally:
-        con.close()
-
-
-def ledger_rows(warehouse: Path, file: str) -> list[dict]:
-    """Ledger entries of one file, oldest first."""
-    con = duckdb.connect(str(warehouse / "build.duckdb"), read_only=True)
-    try:
-        cur = con.execute(
-            "SELECT status, sha256, refresh_id, row_count, report FROM audit.load_ledger "
-            "WHERE file = ? ORDER BY loaded_at, refresh_id",
-            [file],
-        )
-        names = [d[0] for d in cur.description]
-        return [dict(zip(names, r)) for r in cur.fetchall()]
-    finally:
-        con.close()
-
-
-def marts_value(warehouse: Path, code: str, region: str, year: int) -> float | None:
-    con = duckdb.connect(str(warehouse / "sti.duckdb"), read_only=True)
-    try:
-        row = con.execute(
-            "SELECT value FROM marts.fct_indicator_value WHERE indicator_code = ? AND region_code = ? AND year = ?",
-            [code, region, year],
-        ).fetchone()
-    finally:
-        con.close()
-    return None if row is None else float(row[0])
-
-
-@dataclass
-class Snapshot:
-    serving_sha: str
-    build_sha: str
-    raw: dict[str, int]
-
-
-def snapshot(warehouse: Path) -> Snapshot:
-    return Snapshot(
-        sha256_file(warehouse / "sti.duckdb"), sha256_file(warehouse / "build.duckdb"), raw_counts(warehouse)
-    )
-
-
-@pytest.fixture(scope="module")
-def tiny_drop(tmp_path_factory) -> Path:
-    return drops.write_tiny_drop(tmp_path_factory.mktemp("tiny") / "drop")
-
-
-@pytest.fixture(scope="module")
-def good_warehouse(tiny_drop, tmp_path_factory) -> Path:
-    warehouse = tmp_path_factory.mktemp("good") / "warehouse"
-    run = refresh(tiny_drop, warehouse)
-    assert run.code == 0, run.text
-    assert raw_counts(warehouse) == drops.tiny_row_counts()
-    return warehouse
 
 
 @pytest.fixture

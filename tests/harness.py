@@ -1,0 +1,95 @@
+"""What the CLI-level tests share: run `sti` in-process, and read a warehouse back."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from pipelines.cli import main as sti
+from pipelines.spec import SOURCES
+from tests.conftest import sha256_file
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def text(self) -> str:
+        return self.out + self.err
+
+
+def run_sti(*args: str) -> Run:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = sti(list(args))
+    return Run(code, out.getvalue(), err.getvalue())
+
+
+def refresh(drop: Path, warehouse: Path) -> Run:
+    return run_sti("refresh", "--sources", str(drop), "--warehouse", str(warehouse))
+
+
+def raw_counts(warehouse: Path) -> dict[str, int]:
+    con = duckdb.connect(str(warehouse / "build.duckdb"), read_only=True)
+    try:
+        return {s: con.execute(f'SELECT count(*) FROM raw."{s}"').fetchone()[0] for s in SOURCES}
+    finally:
+        con.close()
+
+
+def raw_files(warehouse: Path) -> set[str]:
+    con = duckdb.connect(str(warehouse / "build.duckdb"), read_only=True)
+    try:
+        files: set[str] = set()
+        for s in SOURCES:
+            files |= {r[0] for r in con.execute(f'SELECT DISTINCT _source_file FROM raw."{s}"').fetchall()}
+        return files
+    finally:
+        con.close()
+
+
+def ledger_rows(warehouse: Path, file: str) -> list[dict]:
+    """Ledger entries of one file, oldest first."""
+    con = duckdb.connect(str(warehouse / "build.duckdb"), read_only=True)
+    try:
+        cur = con.execute(
+            "SELECT status, sha256, refresh_id, row_count, report FROM audit.load_ledger "
+            "WHERE file = ? ORDER BY loaded_at, refresh_id",
+            [file],
+        )
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, r)) for r in cur.fetchall()]
+    finally:
+        con.close()
+
+
+def marts_value(warehouse: Path, code: str, region: str, year: int) -> float | None:
+    con = duckdb.connect(str(warehouse / "sti.duckdb"), read_only=True)
+    try:
+        row = con.execute(
+            "SELECT value FROM marts.fct_indicator_value WHERE indicator_code = ? AND region_code = ? AND year = ?",
+            [code, region, year],
+        ).fetchone()
+    finally:
+        con.close()
+    return None if row is None else float(row[0])
+
+
+@dataclass
+class Snapshot:
+    serving_sha: str
+    build_sha: str
+    raw: dict[str, int]
+
+
+def snapshot(warehouse: Path) -> Snapshot:
+    return Snapshot(
+        sha256_file(warehouse / "sti.duckdb"), sha256_file(warehouse / "build.duckdb"), raw_counts(warehouse)
+    )
