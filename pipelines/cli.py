@@ -217,11 +217,15 @@ def _print_headline(serving: Path) -> None:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from pipelines.validate import validate_drop
+    from pipelines.warehouse.lock import WarehouseBusy
 
     drop = Path(args.drop)
     if not drop.is_dir():
         return _fail(f"source drop {drop} is not a directory", "pass a directory with one sub-folder per source")
-    batches, report = validate_drop(drop, Path(args.warehouse))
+    try:
+        batches, report = validate_drop(drop, Path(args.warehouse))
+    except WarehouseBusy as exc:
+        return _fail(str(exc))
     print(f"sti validate: {drop} ({len(batches)} file(s)); nothing was published")
     rejected = [b for b in batches if b["status"] == "rejected"]
     for b in batches:
@@ -348,7 +352,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except KeyboardInterrupt:
-        return _fail("interrupted")
+        return _fail(
+            "interrupted; nothing was published by this command",
+            "run it again; a refresh cut short is finished or undone by the next one (`sti history` shows which)",
+        )
     except BrokenPipeError:  # `sti ... | head` closed the pipe: not an error of ours
         sys.stderr.close()
         return EXIT_OK

@@ -18,6 +18,7 @@ from pipelines.ingest.landing import land_new_batches
 from pipelines.reports import batches_of, write_report
 from pipelines.spec import SOURCES
 from pipelines.warehouse.ledger import ensure_schemas, record_drop_findings
+from pipelines.warehouse.lock import WarehouseBusy
 from pipelines.warehouse.serving import sql_path
 
 
@@ -29,7 +30,10 @@ def validate_drop(drop: Path, warehouse: Path) -> tuple[list[dict], Path | None]
         try:
             ensure_schemas(con)
             if build_db.exists():
-                con.execute(f"ATTACH '{sql_path(build_db)}' AS served (READ_ONLY)")
+                try:
+                    con.execute(f"ATTACH '{sql_path(build_db)}' AS served (READ_ONLY)")
+                except duckdb.IOException as exc:
+                    raise WarehouseBusy(warehouse, {"command": "a refresh"}) from exc
                 con.execute("INSERT INTO raw.regions SELECT * FROM served.raw.regions")
                 con.execute("DETACH served")
             record_drop_findings(con, refresh_id, scan_drop(drop).findings)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -28,8 +29,8 @@ from tests.drops import (
     SME_HEADERS,
     ZONE,
     add_table,
+    copy_drop,
     uscc,
-    write_tiny_drop,
 )
 
 OLD_NAME, NEW_NAME = "常州经开区", "常州经济开发区"
@@ -63,12 +64,11 @@ def _region_names(warehouse: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def renamed(tmp_path_factory):
+def renamed(tiny_drop, good_warehouse, tmp_path_factory):
     """(drop, warehouse, tech_sme_count 2023 before the rename, output of the rename refresh)."""
-    drop = write_tiny_drop(tmp_path_factory.mktemp("drop"))
-    warehouse = tmp_path_factory.mktemp("warehouse")
-    code, out = _refresh(drop, warehouse)
-    assert code == 0, out
+    drop = copy_drop(tiny_drop, tmp_path_factory.mktemp("rename") / "drop")
+    warehouse = tmp_path_factory.mktemp("rename") / "warehouse"
+    shutil.copytree(good_warehouse, warehouse)
     assert _region_names(warehouse)[ZONE] == OLD_NAME
     before = _values(warehouse, "tech_sme_count", 2023)
 
