@@ -93,3 +93,21 @@ def snapshot(warehouse: Path) -> Snapshot:
     return Snapshot(
         sha256_file(warehouse / "sti.duckdb"), sha256_file(warehouse / "build.duckdb"), raw_counts(warehouse)
     )
+
+
+def land_and_read(source: str, drop: Path, path: Path):
+    """(batch, {column: values in row order} or None): one file through the refresh's own `land_file`."""
+    from pipelines.ingest.landing import land_file, sha256_of
+
+    con = duckdb.connect()
+    try:
+        batch = land_file(con, source, drop, path, sha256_of(path))
+        rows = None
+        if batch.table:
+            cur = con.execute(f"SELECT * FROM {batch.table} ORDER BY _row_number")
+            names = [d[0] for d in cur.description]
+            records = cur.fetchall()
+            rows = {n: [r[i] for r in records] for i, n in enumerate(names)}
+    finally:
+        con.close()
+    return batch, rows

@@ -6,12 +6,11 @@ import datetime as dt
 import json
 from pathlib import Path
 
-import duckdb
 import openpyxl
 import pytest
 
-from pipelines.ingest.landing import land_file, sha256_of
 from pipelines.ingest.values import parse_bool, parse_date
+from tests.harness import land_and_read
 
 CERT_HEADER = "企业名称,统一社会信用代码,证书编号,发证日期,所属地区"
 
@@ -24,15 +23,7 @@ def _land(tmp_path: Path, source: str, name: str, content: bytes | None = None, 
         workbook.save(path)
     else:
         path.write_bytes(content or b"")
-    con = duckdb.connect()
-    batch = land_file(con, source, tmp_path / "drop", path, sha256_of(path))
-    rows = None
-    if batch.table:
-        cur = con.execute(f"SELECT * FROM {batch.table} ORDER BY _row_number")
-        names = [d[0] for d in cur.description]
-        records = cur.fetchall()
-        rows = {n: [r[i] for r in records] for i, n in enumerate(names)}
-    return batch, rows
+    return land_and_read(source, tmp_path / "drop", path)
 
 
 def _rules(batch) -> set[str]:

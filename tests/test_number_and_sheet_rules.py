@@ -26,26 +26,17 @@ import pytest
 
 from pipelines.cli import main as sti
 from pipelines.ingest.convert import NUMBER_PATTERN
-from pipelines.ingest.landing import land_file, sha256_of
 from pipelines.ingest.readers import ReadError, note_findings, open_batch
 from pipelines.spec import SOURCES
 from tests import drops
+from tests.harness import land_and_read
 from tests.drops import ROSTER_HEADERS, SME_HEADERS, SME_ROWS, TIANNING, ZHONGLOU, uscc
 
 RD_HEADER = "所属地区,年度,R&D经费内部支出(万元),数据状态"
 
 
 def _land_path(path: Path, source: str, drop: Path):
-    con = duckdb.connect()
-    batch = land_file(con, source, drop, path, sha256_of(path))
-    rows = None
-    if batch.table:
-        cur = con.execute(f"SELECT * FROM {batch.table} ORDER BY _row_number")
-        names = [d[0] for d in cur.description]
-        records = cur.fetchall()
-        rows = {n: [r[i] for r in records] for i, n in enumerate(names)}
-    con.close()
-    return batch, rows
+    return land_and_read(source, drop, path)
 
 
 def _land_csv(tmp_path: Path, source: str, text: str, name: str = "f.csv"):
@@ -436,11 +427,6 @@ def _validate(drop: Path, warehouse: Path) -> tuple[int, str]:
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = sti(["validate", str(drop), "--warehouse", str(warehouse)])
     return code, out.getvalue() + err.getvalue()
-
-
-@pytest.fixture(scope="module")
-def tiny_drop(tmp_path_factory) -> Path:
-    return drops.write_tiny_drop(tmp_path_factory.mktemp("tiny") / "drop")
 
 
 def test_validate_rejects_a_comma_decimal_money_cell(tiny_drop, tmp_path):
