@@ -157,6 +157,8 @@ def cmd_retract(args: argparse.Namespace) -> int:
 def cmd_history(args: argparse.Namespace) -> int:
     import duckdb
 
+    from pipelines.warehouse import ledger
+
     warehouse = Path(args.warehouse)
     build = warehouse / "build.duckdb"
     if not build.exists():
@@ -166,14 +168,7 @@ def cmd_history(args: argparse.Namespace) -> int:
     except duckdb.IOException:
         return _fail(f"{build} is in use by a refresh", "run `sti history` again when the refresh has finished")
     try:
-        runs = con.execute(
-            "SELECT refresh_id, started_at, finished_at, status, batches_loaded, batches_rejected "
-            "FROM audit.refresh_log ORDER BY started_at, refresh_id"
-        ).fetchall()
-        batches = con.execute(
-            "SELECT load_id, source, file, status, row_count, loaded_at, published_at, retracted_at, retract_reason "
-            "FROM audit.load_ledger ORDER BY coalesce(load_id, 1e18), loaded_at, file"
-        ).fetchall()
+        runs, batches = ledger.history(con)
     finally:
         con.close()
     print(f"sti history: {warehouse}")

@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 from dagster import DagsterInstance, ExecuteInProcessResult
 
-from pipelines.project import REPO_ROOT
+from pipelines.project import REPO_ROOT, ensure_manifest
 from pipelines.reports import batches_of
 from pipelines.resources.warehouse import first_failure
 from pipelines.warehouse import ledger
@@ -60,6 +60,7 @@ class RefreshOutcome:
 def run_refresh(sources: Path, warehouse: Path, log_level: str = "CRITICAL") -> RefreshOutcome:
     """The refresh job, in-process; the job's lifecycle (pipelines.resources.warehouse) takes the
     warehouse lock, recovers, rolls back and settles the run record, as for a scheduled run."""
+    ensure_manifest()  # the definitions load the dbt manifest; outside `dagster dev` nothing else makes it
     from pipelines.definitions import defs
 
     job = defs.resolve_job_def("refresh")
@@ -94,14 +95,13 @@ def _summarise(result: ExecuteInProcessResult, warehouse: Path) -> RefreshOutcom
     con = duckdb.connect(str(build_db), read_only=True)
     try:
         batches = [BatchLine(b["source"], b["file"], b["status"], b["rows"], b["findings"]) for b in batches_of(con, run_id)]
-        row = con.execute("SELECT status, recovery FROM audit.refresh_log WHERE refresh_id = ?", [run_id]).fetchone()
+        record = ledger.run_record(con, run_id)
         retracted = ledger.retracted_batches(con)
     finally:
         con.close()
-    status = row[0] if row else str(RunStatus.FAILED)
+    status, recovery = record or (str(RunStatus.FAILED), [])
     changes = None
     last = warehouse / "reports" / "last_publish.json"
     if status == RunStatus.PUBLISHED and last.exists():
         changes = json.loads(last.read_text()).get("indicator_values")
-    recovery = json.loads(row[1] or "[]") if row else []
     return RefreshOutcome(run_id, status, batches, error, changes, retracted, recovery)

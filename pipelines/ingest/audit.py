@@ -77,17 +77,7 @@ def audit_source(
             )
             previous = ledger.previous_row_count(con, source, set(json.loads(header_map or "{}")))
             findings += compare_with_previous(source, file=file, row_count=int(row_count or 0), previous_row_count=previous)
-        rejected = any(f.severity == "ERROR" for f in findings)
-        con.execute(
-            "UPDATE audit.load_ledger SET status = ?, report = ? WHERE refresh_id = ? AND sha256 = ? AND source = ?",
-            [
-                "rejected" if rejected else "landed",
-                json.dumps([f.to_dict() for f in findings], ensure_ascii=False),
-                refresh_id,
-                sha,
-                source,
-            ],
-        )
+        rejected = ledger.record_audit(con, refresh_id, source, sha, findings)
         if rejected:
             con.execute(f"DROP TABLE IF EXISTS {landing_table(sha)}")
             if on_reject:

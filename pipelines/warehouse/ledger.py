@@ -99,6 +99,22 @@ def record_landed(
     )
 
 
+def record_audit(con: duckdb.DuckDBPyConnection, refresh_id: str, source: str, sha256: str, findings: list[Finding]) -> bool:
+    """The audit's verdict on a landed batch: its report, and `rejected` when a finding is an ERROR."""
+    rejected = any(f.severity == "ERROR" for f in findings)
+    con.execute(
+        "UPDATE audit.load_ledger SET status = ?, report = ? WHERE refresh_id = ? AND sha256 = ? AND source = ?",
+        [
+            str(BatchStatus.REJECTED if rejected else BatchStatus.LANDED),
+            json.dumps([f.to_dict() for f in findings], ensure_ascii=False),
+            refresh_id,
+            sha256,
+            source,
+        ],
+    )
+    return rejected
+
+
 def landed_batches(con: duckdb.DuckDBPyConnection, refresh_id: str) -> list[tuple[str, str, str]]:
     """(source, file, sha256) of this refresh's accepted batches, in publication order."""
     return con.execute(
@@ -268,6 +284,25 @@ def retracted_batches(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str, st
     return con.execute(
         "SELECT load_id, file, retract_reason FROM audit.load_ledger WHERE status = 'retracted' ORDER BY load_id"
     ).fetchall()
+
+
+def run_record(con: duckdb.DuckDBPyConnection, refresh_id: str) -> tuple[str, list[str]] | None:
+    """(status, what it recovered of an earlier refresh) of one run, None when it left no record."""
+    row = con.execute("SELECT status, recovery FROM audit.refresh_log WHERE refresh_id = ?", [refresh_id]).fetchone()
+    return None if row is None else (row[0], json.loads(row[1] or "[]"))
+
+
+def history(con: duckdb.DuckDBPyConnection) -> tuple[list[tuple], list[tuple]]:
+    """Every run record, oldest first, and every batch, in publication order (unpublished last)."""
+    runs = con.execute(
+        "SELECT refresh_id, started_at, finished_at, status, batches_loaded, batches_rejected "
+        "FROM audit.refresh_log ORDER BY started_at, refresh_id"
+    ).fetchall()
+    batches = con.execute(
+        "SELECT load_id, source, file, status, row_count, loaded_at, published_at, retracted_at, retract_reason "
+        "FROM audit.load_ledger ORDER BY coalesce(load_id, 1e18), loaded_at, file"
+    ).fetchall()
+    return runs, batches
 
 
 def retract(con: duckdb.DuckDBPyConnection, load_id: int, reason: str) -> tuple[str, str, int]:
