@@ -1,8 +1,16 @@
-"""The one Definitions object of the `sti` code location (`dagster dev -w workspace.yaml`)."""
+"""The one Definitions object of the `sti` code location (`dagster dev -w workspace.yaml`).
+
+Configuration is resource config, nothing is read from the environment here: the warehouse resource
+defaults to the embedded sample drop and `warehouse/` (relative to the working directory, the repo
+root under `make ui`); a run points elsewhere with run config, as `sti refresh --sources --warehouse`
+does (pipelines/refresh.py) and the launchpad can:
+
+    resources:
+      warehouse:
+        config: {sources_dir: /data/drop, warehouse_dir: /data/warehouse}
+"""
 
 from __future__ import annotations
-
-import os
 
 from dagster import Definitions
 from dagster_dbt import DbtCliResource
@@ -16,8 +24,6 @@ from pipelines.project import DBT_EXECUTABLE, sti_dbt_project
 from pipelines.resources import WarehouseResource
 from pipelines.sensors import new_files_in_drop
 
-sti_dbt_project.prepare_if_dev()
-
 defs = Definitions(
     assets=[*landing_assets, raw_tables, sti_dbt_models, serving_database],
     asset_checks=contract_checks,
@@ -25,10 +31,7 @@ defs = Definitions(
     schedules=[nightly_refresh],
     sensors=[new_files_in_drop],
     resources={
-        "warehouse": WarehouseResource(
-            sources_dir=os.environ.get("STI_SOURCES", "sources/sample"),
-            warehouse_dir=os.environ.get("STI_WAREHOUSE", "warehouse"),
-        ),
+        "warehouse": WarehouseResource(sources_dir="sources/sample", warehouse_dir="warehouse"),
         "dbt": DbtCliResource(project_dir=sti_dbt_project, dbt_executable=DBT_EXECUTABLE),
     },
 )

@@ -37,23 +37,30 @@ def project_fingerprint() -> str:
 # dagster-dbt runs dbt as a subprocess: the `sti-dbt` installed beside this interpreter (found even
 # when the virtualenv is not activated) is dbt that dies with the refresh that started it.
 DBT_EXECUTABLE = str(Path(sys.executable).parent / "sti-dbt")
-# DbtProject's manifest preparer looks `dbt` up on PATH.
+
+# DbtProject's preparer (prepare_if_dev below, and ensure_manifest) runs `dbt parse` through a default
+# DbtCliResource, which finds `dbt` on PATH only: DbtProject (dagster-dbt 0.29) takes neither an
+# executable nor a preparer of our own. `make ui` and `.venv/bin/dagster dev` do not activate the
+# virtualenv, so its bin folder goes on PATH here, once, before the preparer can run.
 _BIN = str(Path(sys.executable).parent)
 if _BIN not in os.environ.get("PATH", "").split(os.pathsep):
     os.environ["PATH"] = _BIN + os.pathsep + os.environ.get("PATH", "")
 
 sti_dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR)
+# Under `dagster dev` (make ui) dagster-dbt parses the project now, so the asset graph shows the
+# models as they are on disk. Elsewhere the manifest is expected to exist: `sti refresh` makes it
+# with ensure_manifest(), a deployment with `dagster-dbt project prepare-and-package`.
+sti_dbt_project.prepare_if_dev()
 
 
 def ensure_manifest() -> Path:
     """Parse the dbt project when its manifest is missing or older than a project file.
 
-    `dagster dev` re-parses by itself (prepare_if_dev); the CLI and tests load the same
-    definitions without it, so they need the manifest made here.
+    Called by what loads the definitions outside `dagster dev` (the `sti refresh` job, the tests)
+    before importing them. The parse needs no warehouse: profiles.yml has a default build path.
     """
     manifest = sti_dbt_project.manifest_path
     newest = max(p.stat().st_mtime for p in _dbt_files())
     if not manifest.exists() or manifest.stat().st_mtime < newest:
-        os.environ.setdefault("STI_BUILD_DB", str(REPO_ROOT / "warehouse" / "build.duckdb"))
         sti_dbt_project.preparer.prepare(sti_dbt_project)
     return manifest

@@ -16,6 +16,14 @@ import pytest
 from pipelines.cli import main as sti
 
 
+def pytest_sessionstart(session) -> None:
+    """Tests import the definitions, which load the dbt manifest; outside `dagster dev` it is made the way
+    `sti refresh` makes it (pipelines.project.ensure_manifest), before any test module is collected."""
+    from pipelines.project import ensure_manifest
+
+    ensure_manifest()
+
+
 @pytest.fixture(autouse=True, scope="session")
 def dagster_home(tmp_path_factory) -> Path:
     """A new, empty Dagster instance (DESIGN §3: the warehouse behaves the same with one).

@@ -44,12 +44,14 @@ def start(drop: Path, warehouse: Path, log: Path, **env: str) -> subprocess.Pope
 
 
 def dbt_of(warehouse: Path) -> list[int]:
-    """Live (not zombie) dbt processes building this warehouse, found by the build path in their environment."""
-    target = f"STI_BUILD_DB={warehouse.resolve() / 'build.duckdb'}".encode()
+    """Live (not zombie) dbt processes building this warehouse, found by the build path on their command
+    line (`sti-dbt build --vars '{"build_db": ...}'`, pipelines/assets/dbt.py)."""
+    target = str(warehouse.resolve() / "build.duckdb").encode()
     found = []
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
-            if target in Path(f"/proc/{pid}/environ").read_bytes().split(b"\0"):
+            args = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+            if any(b"build_db" in arg and target in arg for arg in args):
                 if Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] != "Z":
                     found.append(int(pid))
         except (OSError, IndexError):

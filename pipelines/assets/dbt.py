@@ -1,6 +1,6 @@
 """The dbt project as Dagster assets: `dbt build` (seeds, models, tests, unit tests) on build.duckdb."""
 
-
+import json
 import os
 import shutil
 from collections.abc import Iterator
@@ -11,7 +11,7 @@ import duckdb
 from dagster import AssetExecutionContext, AssetKey, Failure
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
-from pipelines.project import ensure_manifest
+from pipelines.project import sti_dbt_project
 from pipelines.resources import WarehouseResource
 
 
@@ -30,11 +30,11 @@ class StiDbtTranslator(DagsterDbtTranslator):
         return super().get_asset_key(dbt_resource_props)
 
 
-@dbt_assets(manifest=ensure_manifest(), dagster_dbt_translator=StiDbtTranslator())
+@dbt_assets(manifest=sti_dbt_project.manifest_path, dagster_dbt_translator=StiDbtTranslator())
 def sti_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource) -> Iterator:
-    # dbt runs as a subprocess and reads the build database path from the environment.
-    os.environ["STI_BUILD_DB"] = str(warehouse.build_db)
-    invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+    # The build database of this run's warehouse, for this invocation only (profiles.yml reads the var).
+    build_db = json.dumps({"build_db": str(warehouse.build_db)}, ensure_ascii=False)
+    invocation = dbt.cli(["build", "--vars", build_db], context=context, raise_on_error=False)
     try:
         yield from invocation.stream()
         if not invocation.is_successful():
