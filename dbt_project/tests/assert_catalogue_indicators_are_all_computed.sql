@@ -20,13 +20,18 @@ grid_is_empty as (
 
 )
 
-select 'in the catalogue but not computed' as problem, catalogue.indicator_code
+select
+    'in the catalogue but not computed' as problem,
+    catalogue.indicator_code
 from catalogue
-where catalogue.indicator_code not in (select indicator_code from computed)
-  and not (select is_empty from grid_is_empty)
+where
+    catalogue.indicator_code not in (select indicator_code from computed)
+    and not (select is_empty from grid_is_empty)
 
 union all
 
-select 'computed but not in the catalogue', computed.indicator_code
+select
+    'computed but not in the catalogue',
+    computed.indicator_code
 from computed
 where computed.indicator_code not in (select indicator_code from catalogue)

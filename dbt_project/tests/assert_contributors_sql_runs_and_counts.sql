@@ -49,15 +49,15 @@ with probes as (
     where false
 
     {% for probe in probes %}
-    union all
-    select
-        '{{ probe["indicator_code"] }}',
-        '{{ probe["region_code"] | replace("'", "''") }}',
-        {{ probe["year"] }},
-        '{{ probe["input_role"] }}',
-        '{{ probe["source"] }}',
-        {{ probe["row_count"] }},
-        (select count(*) from ({{ probe["contributors_sql"] }}) as contributors)
+        union all
+        select
+            '{{ probe["indicator_code"] }}',
+            '{{ probe["region_code"] | replace("'", "''") }}',
+            {{ probe["year"] }},
+            '{{ probe["input_role"] }}',
+            '{{ probe["source"] }}',
+            {{ probe["row_count"] }},
+            (select count(*) from ({{ probe["contributors_sql"] }}) as contributors)
     {% endfor %}
 
 )

@@ -2,13 +2,17 @@
 
 with count_indicators as (
 
-    select indicator_code from {{ ref('dim_indicator') }} where value_type = 'count'
+    select indicator_code from {{ ref('dim_indicator') }}
+    where value_type = 'count'
 
 ),
 
 expected as (
 
-    select count_indicators.indicator_code, regions.region_code, spine.year
+    select
+        count_indicators.indicator_code,
+        regions.region_code,
+        spine.year
     from count_indicators
     cross join {{ ref('dim_region') }} as regions
     cross join {{ ref('int_year_spine') }} as spine

@@ -4,7 +4,11 @@
 
 with facts as (
 
-    select indicator_code, region_code, year from {{ ref('fct_indicator_value') }}
+    select
+        indicator_code,
+        region_code,
+        year
+    from {{ ref('fct_indicator_value') }}
 
 ),
 
@@ -16,7 +20,13 @@ indicator_inputs as (
 
 lineage as (
 
-    select indicator_code, region_code, year, input_role, source, count(*) as n_rows
+    select
+        indicator_code,
+        region_code,
+        year,
+        input_role,
+        source,
+        count(*) as n_rows
     from {{ ref('indicator_lineage') }}
     group by all
 
@@ -24,7 +34,10 @@ lineage as (
 
 batches as (
 
-    select distinct indicator_code, input_role, source
+    select distinct
+        indicator_code,
+        input_role,
+        source
     from {{ ref('int_indicator_input_batches') }}
 
 )
@@ -49,15 +62,25 @@ where lineage.indicator_code is null
 
 union all
 
-select 'value of an indicator without declared inputs', facts.indicator_code, facts.region_code,
-    facts.year, null, null
+select
+    'value of an indicator without declared inputs',
+    facts.indicator_code,
+    facts.region_code,
+    facts.year,
+    null,
+    null
 from facts
 where facts.indicator_code not in (select indicator_code from indicator_inputs)
 
 union all
 
-select 'batches of an undeclared input', batches.indicator_code, null, null,
-    batches.input_role, batches.source
+select
+    'batches of an undeclared input',
+    batches.indicator_code,
+    null,
+    null,
+    batches.input_role,
+    batches.source
 from batches
 left join indicator_inputs
     on indicator_inputs.indicator_code = batches.indicator_code

@@ -54,9 +54,10 @@ left join progress
     and progress.kind = targets.kind
 left join catalogue
     on catalogue.indicator_code = targets.indicator_code
-where coalesce(progress.n_rows, 0) <> targets.expected_rows
-   or (catalogue.indicator_code is not null and progress.n_not_measurable > 0)
-   or (catalogue.indicator_code is null and progress.n_not_measurable <> progress.n_rows)
+where
+    coalesce(progress.n_rows, 0) <> targets.expected_rows
+    or (catalogue.indicator_code is not null and progress.n_not_measurable > 0)
+    or (catalogue.indicator_code is null and progress.n_not_measurable <> progress.n_rows)
 
 union all
 

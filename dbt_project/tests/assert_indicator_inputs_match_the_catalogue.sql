@@ -5,7 +5,9 @@
 
 with catalogue_sources as (
 
-    select distinct indicator_code, trim(source) as source
+    select distinct
+        indicator_code,
+        trim(source) as source
     from {{ ref('dim_indicator') }},
         unnest(string_split(sources, ';')) as split (source)
     where trim(source) not like 'seed %'
@@ -20,11 +22,16 @@ indicator_inputs as (
 
 declared_sources as (
 
-    select distinct indicator_code, source from indicator_inputs
+    select distinct
+        indicator_code,
+        source
+    from indicator_inputs
 
 )
 
-select 'in the catalogue, not declared' as problem, catalogue_sources.*
+select
+    'in the catalogue, not declared' as problem,
+    catalogue_sources.*
 from catalogue_sources
 left join declared_sources
     on declared_sources.indicator_code = catalogue_sources.indicator_code
@@ -33,7 +40,9 @@ where declared_sources.indicator_code is null
 
 union all
 
-select 'declared, not in the catalogue', declared_sources.*
+select
+    'declared, not in the catalogue',
+    declared_sources.*
 from declared_sources
 left join catalogue_sources
     on catalogue_sources.indicator_code = declared_sources.indicator_code
@@ -42,8 +51,12 @@ where catalogue_sources.indicator_code is null
 
 union all
 
-select 'no numerator input', indicator_code, null
+select
+    'no numerator input',
+    indicator_code,
+    null
 from {{ ref('dim_indicator') }}
 where indicator_code not in (
-    select indicator_code from indicator_inputs where input_role = 'numerator'
+    select indicator_code from indicator_inputs
+    where input_role = 'numerator'
 )

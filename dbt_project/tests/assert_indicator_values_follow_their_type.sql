@@ -3,7 +3,10 @@
 
 with facts as (
 
-    select facts.*, indicators.value_type, indicators.scale
+    select
+        facts.*,
+        indicators.value_type,
+        indicators.scale
     from {{ ref('fct_indicator_value') }} as facts
     inner join {{ ref('dim_indicator') }} as indicators
         on indicators.indicator_code = facts.indicator_code
@@ -12,10 +15,11 @@ with facts as (
 
 select *
 from facts
-where (value_type = 'count' and (denominator is not null or value <> numerator))
-   or (value_type = 'ratio' and (
-            numerator is null
-            or denominator is null
-            or denominator = 0
-            or abs(value - numerator * scale / denominator) > 1e-9 * greatest(1, abs(value))
-       ))
+where
+    (value_type = 'count' and (denominator is not null or value <> numerator))
+    or (value_type = 'ratio' and (
+        numerator is null
+        or denominator is null
+        or denominator = 0
+        or abs(value - numerator * scale / denominator) > 1e-9 * greatest(1, abs(value))
+    ))

@@ -27,7 +27,8 @@ per_figure as (
 
 select *
 from per_figure
-where n_selected <> 1
-   or (has_final and selected_status <> '正式')
-   or (has_final and selected_load <> latest_final_load)
-   or (not has_final and selected_load <> latest_preliminary_load)
+where
+    n_selected <> 1
+    or (has_final and selected_status <> '正式')
+    or (has_final and selected_load <> latest_final_load)
+    or (not has_final and selected_load <> latest_preliminary_load)

@@ -4,14 +4,24 @@
 
 with resolved as (
 
-    select region_code, year, measure, value, n_contributing_regions
+    select
+        region_code,
+        year,
+        measure,
+        value,
+        n_contributing_regions
     from {{ ref('int_region_inputs_resolved') }}
 
 ),
 
 contributors as (
 
-    select region_code, year, measure, sum(value) as value, count(*) as n_rows
+    select
+        region_code,
+        year,
+        measure,
+        sum(value) as value,
+        count(*) as n_rows
     from {{ ref('int_region_input_contributors') }}
     group by region_code, year, measure
 
@@ -30,7 +40,8 @@ full outer join contributors
     on contributors.region_code = resolved.region_code
     and contributors.year = resolved.year
     and contributors.measure = resolved.measure
-where resolved.region_code is null
-   or contributors.region_code is null
-   or contributors.n_rows <> resolved.n_contributing_regions
-   or abs(contributors.value - resolved.value) > 1e-9 * greatest(1, abs(resolved.value))
+where
+    resolved.region_code is null
+    or contributors.region_code is null
+    or contributors.n_rows <> resolved.n_contributing_regions
+    or abs(contributors.value - resolved.value) > 1e-9 * greatest(1, abs(resolved.value))

@@ -13,7 +13,9 @@ regions as (
 
 )
 
-select regions.region_code, count(roots.region_code) as n_roots
+select
+    regions.region_code,
+    count(roots.region_code) as n_roots
 from regions
 left join closure
     on closure.descendant_code = regions.region_code

@@ -3,9 +3,14 @@
 -- the city's figures cover it. Warn only: a zone placed elsewhere is still counted under
 -- whatever parent the regions source gives it.
 
-select zones.region_code, zones.region_name, zones.parent_code, parents.level as parent_level
+select
+    zones.region_code,
+    zones.region_name,
+    zones.parent_code,
+    parents.level as parent_level
 from {{ ref('dim_region') }} as zones
 left join {{ ref('dim_region') }} as parents
     on parents.region_code = zones.parent_code
-where zones.level = '功能区'
-  and coalesce(parents.level, '') <> '市'
+where
+    zones.level = '功能区'
+    and coalesce(parents.level, '') <> '市'

@@ -6,13 +6,25 @@
 
 with regions as (
 
-    select region_code, region_name, parent_code, level from {{ ref('dim_region') }}
+    select
+        region_code,
+        region_name,
+        parent_code,
+        level
+    from {{ ref('dim_region') }}
 
 ),
 
 indicator_values as (
 
-    select indicator_code, region_code, year, value, numerator, denominator, unit
+    select
+        indicator_code,
+        region_code,
+        year,
+        value,
+        numerator,
+        denominator,
+        unit
     from {{ ref('fct_indicator_value') }}
 
 ),

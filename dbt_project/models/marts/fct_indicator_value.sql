@@ -13,7 +13,12 @@ with indicator_values as (
 
 indicators as (
 
-    select indicator_code, unit, value_type, scale from {{ ref('dim_indicator') }}
+    select
+        indicator_code,
+        unit,
+        value_type,
+        scale
+    from {{ ref('dim_indicator') }}
 
 ),
 
@@ -31,12 +36,13 @@ published as (
     from indicator_values
     inner join indicators
         on indicators.indicator_code = indicator_values.indicator_code
-    where indicators.value_type = 'count'
-       or (
+    where
+        indicators.value_type = 'count'
+        or (
             indicator_values.numerator is not null
             and indicator_values.denominator is not null
             and indicator_values.denominator <> 0
-       )
+        )
 
 )
 
@@ -49,7 +55,8 @@ select
             when 'count' then numerator
             else numerator * scale / denominator
         end
-    as double) as value,
+        as double
+    ) as value,
     cast(numerator as double) as numerator,
     cast(case when value_type = 'ratio' then denominator end as double) as denominator,
     unit

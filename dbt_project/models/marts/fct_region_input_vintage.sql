@@ -13,7 +13,11 @@ with vintages as (
 
 ledger as (
 
-    select load_id, sha256, published_at from {{ ref('stg_load_ledger') }}
+    select
+        load_id,
+        sha256,
+        published_at
+    from {{ ref('stg_load_ledger') }}
 
 )
 

@@ -47,7 +47,12 @@ catalogue as (
 
 indicator_values as (
 
-    select indicator_code, region_code, year, value from {{ ref('fct_indicator_value') }}
+    select
+        indicator_code,
+        region_code,
+        year,
+        value
+    from {{ ref('fct_indicator_value') }}
 
 ),
 
@@ -63,7 +68,8 @@ periods as (
                 when targets.kind = '年度'
                     then generate_series(
                         least(coalesce(targets.start_year, targets.target_year), targets.target_year),
-                        targets.target_year)
+                        targets.target_year
+                    )
                 else [cast(targets.target_year as bigint)]
             end
         ) as integer) as period_year
@@ -106,15 +112,16 @@ level_observations as (
         max(indicator_values.year) filter (where indicator_values.year < periods.target_year)
             as latest_year,
         arg_max(indicator_values.value, indicator_values.year)
-            filter (where indicator_values.year < periods.target_year) as latest_value,
+        filter (where indicator_values.year < periods.target_year) as latest_value,
         min(indicator_values.year) as earliest_year,
         arg_min(indicator_values.value, indicator_values.year) as earliest_value
     from periods
     inner join indicator_values
         on indicator_values.indicator_code = periods.indicator_code
         and indicator_values.region_code = periods.region_code
-    where periods.kind <> '年度'
-      and periods.is_measurable
+    where
+        periods.kind <> '年度'
+        and periods.is_measurable
     group by all
 
 ),
@@ -150,8 +157,10 @@ levels as (
 level_actuals as (
 
     select
-        levels.* exclude (value_at_target_year, latest_year, latest_value, base_year_used,
-            derived_base_value),
+        levels.* exclude (
+            value_at_target_year, latest_year, latest_value, base_year_used,
+            derived_base_value
+        ),
         case
             when levels.value_at_target_year is not null then levels.target_year
             else levels.latest_year
@@ -168,7 +177,8 @@ level_actuals as (
             when levels.value_at_target_year is null and levels.latest_value is not null then
                 case
                     when levels.base_year_used = levels.target_year then levels.target_value
-                    else levels.derived_base_value
+                    else
+                        levels.derived_base_value
                         + (levels.target_value - levels.derived_base_value)
                         * (levels.latest_year - levels.base_year_used)
                         / (levels.target_year - levels.base_year_used)
@@ -185,12 +195,13 @@ judged as (
         case
             when not is_measurable then 'not_measurable'
             when actual_value is null then 'no_data'
-            when kind = '年度' or actual_year = target_year then
-                case
-                    when {{ meets_comparator('actual_value', 'comparator', 'target_value') }}
-                        then 'achieved'
-                    else 'missed'
-                end
+            when kind = '年度' or actual_year = target_year
+                then
+                    case
+                        when {{ meets_comparator('actual_value', 'comparator', 'target_value') }}
+                            then 'achieved'
+                        else 'missed'
+                    end
             when {{ meets_comparator('actual_value', 'comparator', 'target_value') }}
                 then 'achieved'
             when {{ on_track_against_path('actual_value', 'comparator', 'path_value', 'target_value') }}
@@ -224,7 +235,8 @@ select
             when actual_value is not null and target_value <> 0
                 then actual_value / target_value * 100
         end
-    as double) as completion_pct,
+        as double
+    ) as completion_pct,
     status,
     clause
 

@@ -10,7 +10,14 @@
 
 with facts as (
 
-    select indicator_code, region_code, year, value, numerator, denominator, unit
+    select
+        indicator_code,
+        region_code,
+        year,
+        value,
+        numerator,
+        denominator,
+        unit
     from {{ ref('fct_indicator_value') }}
 
 ),
@@ -40,7 +47,12 @@ batches as (
 
 ledger as (
 
-    select load_id, file, sha256, published_at from {{ ref('stg_load_ledger') }}
+    select
+        load_id,
+        file,
+        sha256,
+        published_at
+    from {{ ref('stg_load_ledger') }}
 
 ),
 

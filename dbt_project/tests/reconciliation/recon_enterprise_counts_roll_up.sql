@@ -19,23 +19,33 @@ with recursive
 
 regions as (
 
-    select region_code, parent_code from {{ ref('int_regions') }}
+    select
+        region_code,
+        parent_code
+    from {{ ref('int_regions') }}
 
 ),
 
 -- (region, ancestor) by walking parent pointers upwards, the region itself included
 ancestors as (
 
-    select region_code, region_code as ancestor_code, 0 as depth
+    select
+        region_code,
+        region_code as ancestor_code,
+        0 as depth
     from regions
 
     union all
 
-    select ancestors.region_code, regions.parent_code, ancestors.depth + 1
+    select
+        ancestors.region_code,
+        regions.parent_code,
+        ancestors.depth + 1
     from ancestors
     inner join regions on regions.region_code = ancestors.ancestor_code
-    where regions.parent_code is not null
-      and ancestors.depth < {{ var('max_region_depth') }}
+    where
+        regions.parent_code is not null
+        and ancestors.depth < {{ var('max_region_depth') }}
 
 ),
 
@@ -47,14 +57,22 @@ spine as (
 
 certificates as (
 
-    select uscc, region_code, issue_date, revoked_date
+    select
+        uscc,
+        region_code,
+        issue_date,
+        revoked_date
     from {{ ref('int_hightech_certificates_current') }}
 
 ),
 
 lists as (
 
-    select uscc, region_code, category, year as list_year
+    select
+        uscc,
+        region_code,
+        category,
+        year as list_year
     from {{ ref('int_growth_firm_lists_current') }}
 
 ),
@@ -63,7 +81,11 @@ lists as (
 enterprise_rows as (
 
     -- certificate valid at Y-12-31: issued on or before, less than 3 years before, not revoked by then
-    select 'hightech_enterprise_count' as indicator_code, spine.year, c.uscc, c.region_code
+    select
+        'hightech_enterprise_count' as indicator_code,
+        spine.year,
+        c.uscc,
+        c.region_code
     from certificates as c
     inner join spine
         on c.issue_date <= make_date(spine.year, 12, 31)
@@ -72,12 +94,20 @@ enterprise_rows as (
 
     union all
 
-    select 'hightech_new_certified', year(c.issue_date), c.uscc, c.region_code
+    select
+        'hightech_new_certified',
+        year(c.issue_date),
+        c.uscc,
+        c.region_code
     from certificates as c
 
     union all
 
-    select 'tech_sme_count', year, uscc, region_code
+    select
+        'tech_sme_count',
+        year,
+        uscc,
+        region_code
     from {{ ref('int_tech_sme_registry_current') }}
 
     union all
@@ -87,17 +117,24 @@ enterprise_rows as (
             when l.category = '瞪羚企业' then 'gazelle_count'
             else 'unicorn_count'
         end,
-        l.list_year, l.uscc, l.region_code
+        l.list_year,
+        l.uscc,
+        l.region_code
     from lists as l
     where l.category in ('瞪羚企业', '独角兽企业', '潜在独角兽企业')
 
     union all
 
     -- listed in any year up to Y
-    select indicator_code, spine.year, l.uscc, l.region_code
+    select
+        indicator_code,
+        spine.year,
+        l.uscc,
+        l.region_code
     from lists as l
-    inner join spine on l.list_year <= spine.year
-    inner join (values
+    inner join spine on spine.year >= l.list_year
+    inner join (
+        values
         ('gazelle_count_cumulative', '瞪羚企业'),
         ('unicorn_count_cumulative', '独角兽企业'),
         ('unicorn_count_cumulative', '潜在独角兽企业'),
@@ -111,7 +148,10 @@ enterprise_rows as (
 
 recomputed as (
 
-    select rows_.indicator_code, ancestors.ancestor_code as region_code, rows_.year,
+    select
+        rows_.indicator_code,
+        ancestors.ancestor_code as region_code,
+        rows_.year,
         count(distinct rows_.uscc) as n
     from enterprise_rows as rows_
     inner join ancestors on ancestors.region_code = rows_.region_code
@@ -121,7 +161,11 @@ recomputed as (
 
 direct as (
 
-    select indicator_code, region_code, year, count(distinct uscc) as n
+    select
+        indicator_code,
+        region_code,
+        year,
+        count(distinct uscc) as n
     from enterprise_rows
     group by all
 
@@ -129,7 +173,11 @@ direct as (
 
 published as (
 
-    select indicator_code, region_code, year, value
+    select
+        indicator_code,
+        region_code,
+        year,
+        value
     from {{ ref('fct_indicator_value') }}
     where indicator_code in (
         'hightech_enterprise_count', 'hightech_new_certified', 'tech_sme_count',
@@ -154,8 +202,9 @@ exact as (
         and recomputed.region_code = published.region_code
         and recomputed.year = published.year
     -- counts exist for spine years only (e.g. certificates issued in a year outside the spine)
-    where coalesce(published.year, recomputed.year) in (select year from spine)
-      and coalesce(published.value, -1) <> coalesce(recomputed.n, 0)
+    where
+        coalesce(published.year, recomputed.year) in (select year from spine)
+        and coalesce(published.value, -1) <> coalesce(recomputed.n, 0)
 
 ),
 
@@ -198,8 +247,9 @@ bounded as (
         on direct.indicator_code = children.indicator_code
         and direct.region_code = children.region_code
         and direct.year = children.year
-    where children.value < children.max_child
-       or children.value > children.sum_children + coalesce(direct.n, 0)
+    where
+        children.value < children.max_child
+        or children.value > children.sum_children + coalesce(direct.n, 0)
 
 )
 

@@ -12,5 +12,6 @@ select
     facts.numerator as rd_expenditure_10k_yuan,
     facts.denominator as gdp_10k_yuan
 from {{ ref('fct_indicator_value') }} as facts
-where facts.indicator_code = 'rd_intensity'
-  and (facts.value < 0 or facts.value > 10)
+where
+    facts.indicator_code = 'rd_intensity'
+    and (facts.value < 0 or facts.value > 10)

@@ -17,7 +17,12 @@
 
 with facts as (
 
-    select indicator_code, region_code, year, numerator, denominator
+    select
+        indicator_code,
+        region_code,
+        year,
+        numerator,
+        denominator
     from {{ ref('fct_indicator_value') }}
     where indicator_code in (
         'hightech_share_of_above_scale', 'above_scale_share_of_hightech', 'above_scale_rd_coverage'
@@ -29,7 +34,11 @@ bounds as (
 
     select
         'numerator outside [0, denominator]' as problem,
-        indicator_code, region_code, year, numerator, denominator
+        indicator_code,
+        region_code,
+        year,
+        numerator,
+        denominator
     from facts
     where numerator < 0 or numerator > denominator
 
@@ -37,7 +46,8 @@ bounds as (
 
 roots as (
 
-    select region_code from {{ ref('int_regions') }} where parent_code is null
+    select region_code from {{ ref('int_regions') }}
+    where parent_code is null
 
 ),
 
@@ -58,19 +68,27 @@ top_level as (
 -- valid HTEs on the roster of the year that are counted under more than one top-level region
 closure as (
 
-    select ancestor_code, descendant_code from {{ ref('int_region_closure') }}
+    select
+        ancestor_code,
+        descendant_code
+    from {{ ref('int_region_closure') }}
 
 ),
 
 roster as (
 
-    select distinct year, uscc from {{ ref('int_above_scale_roster_by_year') }}
+    select distinct
+        year,
+        uscc
+    from {{ ref('int_above_scale_roster_by_year') }}
 
 ),
 
 extra_roots as (
 
-    select valid.year, count(distinct closure.ancestor_code) - 1 as extra
+    select
+        valid.year,
+        count(distinct closure.ancestor_code) - 1 as extra
     from {{ ref('int_hightech_certificates_valid_by_year') }} as valid
     inner join roster on roster.year = valid.year and roster.uscc = valid.uscc
     inner join closure on closure.descendant_code = valid.region_code
@@ -81,11 +99,21 @@ extra_roots as (
 
 extra_per_year as (
 
-    select year, sum(extra) as extra from extra_roots group by year
+    select
+        year,
+        sum(extra) as extra
+    from extra_roots
+    group by year
 
 )
 
-select problem, indicator_code, region_code, year, numerator, denominator
+select
+    problem,
+    indicator_code,
+    region_code,
+    year,
+    numerator,
+    denominator
 from bounds
 
 union all
@@ -99,6 +127,7 @@ select
     top_level.certified_firms_on_roster - coalesce(extra_per_year.extra, 0)
 from top_level
 left join extra_per_year on extra_per_year.year = top_level.year
-where top_level.roster_firms_certified is not null
-  and top_level.roster_firms_certified
-      <> top_level.certified_firms_on_roster - coalesce(extra_per_year.extra, 0)
+where
+    top_level.roster_firms_certified is not null
+    and top_level.roster_firms_certified
+    <> top_level.certified_firms_on_roster - coalesce(extra_per_year.extra, 0)

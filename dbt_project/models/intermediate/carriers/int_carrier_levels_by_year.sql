@@ -43,8 +43,8 @@ active_levels as (
         carriers.*
     from carriers
     inner join years
-        on carriers.year_recognized <= years.year
-        and (carriers.year_revoked is null or carriers.year_revoked > years.year)
+        on years.year >= carriers.year_recognized
+        and (carriers.year_revoked is null or years.year < carriers.year_revoked)
 
 ),
 

@@ -13,7 +13,10 @@ with roster as (
 
 certificates as (
 
-    select uscc, issue_date, revoked_date
+    select
+        uscc,
+        issue_date,
+        revoked_date
     from {{ ref('int_hightech_certificates_current') }}
 
 ),

@@ -30,4 +30,4 @@ select
 
 from list_entries
 inner join spine
-    on list_entries.year <= spine.year
+    on spine.year >= list_entries.year

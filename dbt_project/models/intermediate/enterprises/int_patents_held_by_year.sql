@@ -26,8 +26,9 @@ invention_cohorts as (
         high_value,
         count(*) as n_patents
     from patents
-    where patent_type = '发明'
-      and grant_date is not null
+    where
+        patent_type = '发明'
+        and grant_date is not null
     group by all
 
 ),
@@ -42,8 +43,8 @@ held as (
             as high_value_invention_patents_held
     from invention_cohorts
     inner join spine
-        on invention_cohorts.grant_year <= spine.year
-        and (invention_cohorts.lapse_year is null or invention_cohorts.lapse_year > spine.year)
+        on spine.year >= invention_cohorts.grant_year
+        and (invention_cohorts.lapse_year is null or spine.year < invention_cohorts.lapse_year)
     group by all
 
 )

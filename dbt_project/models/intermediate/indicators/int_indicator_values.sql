@@ -9,13 +9,13 @@
 ] %}
 
 {% for family in families %}
-select
-    indicator_code,
-    region_code,
-    year,
-    numerator,
-    denominator,
-    '{{ family }}' as computed_by
-from {{ ref(family) }}
-{% if not loop.last %}union all{% endif %}
+    select
+        indicator_code,
+        region_code,
+        year,
+        numerator,
+        denominator,
+        '{{ family }}' as computed_by
+    from {{ ref(family) }}
+    {% if not loop.last %}union all{% endif %}
 {% endfor %}

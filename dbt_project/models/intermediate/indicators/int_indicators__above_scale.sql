@@ -6,13 +6,19 @@
 
 with grid as (
 
-    select region_code, year from {{ ref('int_region_year_grid') }}
+    select
+        region_code,
+        year
+    from {{ ref('int_region_year_grid') }}
 
 ),
 
 closure as (
 
-    select ancestor_code, descendant_code from {{ ref('int_region_closure') }}
+    select
+        ancestor_code,
+        descendant_code
+    from {{ ref('int_region_closure') }}
 
 ),
 
@@ -24,13 +30,20 @@ roster as (
 
 valid_certificates as (
 
-    select year, uscc, region_code from {{ ref('int_hightech_certificates_valid_by_year') }}
+    select
+        year,
+        uscc,
+        region_code
+    from {{ ref('int_hightech_certificates_valid_by_year') }}
 
 ),
 
 roster_enterprises as (
 
-    select distinct year, uscc from roster
+    select distinct
+        year,
+        uscc
+    from roster
 
 ),
 
@@ -74,7 +87,8 @@ hightech_totals as (
         count(distinct valid_certificates.uscc) as n_hightech,
         case
             when roster_years.year is not null
-                then count(distinct valid_certificates.uscc)
+                then
+                    count(distinct valid_certificates.uscc)
                     filter (where roster_enterprises.uscc is not null)
         end as n_hightech_on_roster
     from valid_certificates
@@ -108,44 +122,72 @@ totals as (
 
 indicator_values as (
 
-    select 'hightech_share_of_above_scale' as indicator_code, region_code, year,
-        n_firms_certified as numerator, n_firms as denominator
+    select
+        'hightech_share_of_above_scale' as indicator_code,
+        region_code,
+        year,
+        n_firms_certified as numerator,
+        n_firms as denominator
     from totals
 
     union all
 
-    select 'above_scale_share_of_hightech', region_code, year,
-        n_hightech_on_roster, n_hightech
+    select
+        'above_scale_share_of_hightech',
+        region_code,
+        year,
+        n_hightech_on_roster,
+        n_hightech
     from totals
 
     union all
 
-    select 'hightech_output_share', region_code, year,
-        hightech_output, gross_output
+    select
+        'hightech_output_share',
+        region_code,
+        year,
+        hightech_output,
+        gross_output
     from totals
 
     union all
 
-    select 'hightech_va_share', region_code, year,
-        hightech_value_added, value_added
+    select
+        'hightech_va_share',
+        region_code,
+        year,
+        hightech_value_added,
+        value_added
     from totals
 
     union all
 
-    select 'hightech_manufacturing_va_share', region_code, year,
-        hightech_manufacturing_value_added, value_added
+    select
+        'hightech_manufacturing_va_share',
+        region_code,
+        year,
+        hightech_manufacturing_value_added,
+        value_added
     from totals
 
     union all
 
-    select 'above_scale_rd_intensity', region_code, year,
-        rd_expenditure, revenue
+    select
+        'above_scale_rd_intensity',
+        region_code,
+        year,
+        rd_expenditure,
+        revenue
     from totals
 
     union all
 
-    select 'above_scale_rd_coverage', region_code, year,
-        n_firms_with_rd, n_firms
+    select
+        'above_scale_rd_coverage',
+        region_code,
+        year,
+        n_firms_with_rd,
+        n_firms
     from totals
 
 )

@@ -5,13 +5,19 @@
 
 with grid as (
 
-    select region_code, year from {{ ref('int_region_year_grid') }}
+    select
+        region_code,
+        year
+    from {{ ref('int_region_year_grid') }}
 
 ),
 
 closure as (
 
-    select ancestor_code, descendant_code from {{ ref('int_region_closure') }}
+    select
+        ancestor_code,
+        descendant_code
+    from {{ ref('int_region_closure') }}
 
 ),
 
@@ -37,10 +43,10 @@ carriers_by_level as (
         count(distinct levels.carrier_name) filter (where levels.level_rank >= 3)
             as n_provincial_plus,
         count(distinct levels.carrier_name)
-            filter (where levels.level = '国家级' and levels.carrier_type = '众创空间')
+        filter (where levels.level = '国家级' and levels.carrier_type = '众创空间')
             as n_national_maker_space,
         count(distinct levels.carrier_name)
-            filter (where levels.level = '国家级' and levels.carrier_type = '科技企业孵化器')
+        filter (where levels.level = '国家级' and levels.carrier_type = '科技企业孵化器')
             as n_national_incubator
     from levels
     inner join closure
@@ -122,43 +128,74 @@ totals as (
 
 indicator_values as (
 
-    select 'carrier_count_municipal_plus' as indicator_code, region_code, year,
+    select
+        'carrier_count_municipal_plus' as indicator_code,
+        region_code,
+        year,
         n_municipal_plus as numerator
     from totals
 
     union all
 
-    select 'carrier_count_provincial_plus', region_code, year, n_provincial_plus
+    select
+        'carrier_count_provincial_plus',
+        region_code,
+        year,
+        n_provincial_plus
     from totals
 
     union all
 
-    select 'carrier_count_national_maker_space', region_code, year, n_national_maker_space
+    select
+        'carrier_count_national_maker_space',
+        region_code,
+        year,
+        n_national_maker_space
     from totals
 
     union all
 
-    select 'carrier_count_national_incubator', region_code, year, n_national_incubator
+    select
+        'carrier_count_national_incubator',
+        region_code,
+        year,
+        n_national_incubator
     from totals
 
     union all
 
-    select 'carrier_new_count', region_code, year, n_new
+    select
+        'carrier_new_count',
+        region_code,
+        year,
+        n_new
     from totals
 
     union all
 
-    select 'carrier_new_municipal_plus', region_code, year, n_new_municipal_plus
+    select
+        'carrier_new_municipal_plus',
+        region_code,
+        year,
+        n_new_municipal_plus
     from totals
 
     union all
 
-    select 'carrier_new_provincial_plus', region_code, year, n_new_provincial_plus
+    select
+        'carrier_new_provincial_plus',
+        region_code,
+        year,
+        n_new_provincial_plus
     from totals
 
     union all
 
-    select 'incubation_area_new_m2', region_code, year, new_area_m2
+    select
+        'incubation_area_new_m2',
+        region_code,
+        year,
+        new_area_m2
     from totals
 
 )

@@ -5,44 +5,68 @@
 
 with grid as (
 
-    select region_code, year from {{ ref('int_region_year_grid') }}
+    select
+        region_code,
+        year
+    from {{ ref('int_region_year_grid') }}
 
 ),
 
 closure as (
 
-    select ancestor_code, descendant_code from {{ ref('int_region_closure') }}
+    select
+        ancestor_code,
+        descendant_code
+    from {{ ref('int_region_closure') }}
 
 ),
 
 valid_certificates as (
 
-    select year, uscc, region_code from {{ ref('int_hightech_certificates_valid_by_year') }}
+    select
+        year,
+        uscc,
+        region_code
+    from {{ ref('int_hightech_certificates_valid_by_year') }}
 
 ),
 
 certificates as (
 
-    select issue_date, uscc, region_code from {{ ref('int_hightech_certificates_current') }}
+    select
+        issue_date,
+        uscc,
+        region_code
+    from {{ ref('int_hightech_certificates_current') }}
 
 ),
 
 registrations as (
 
-    select year, uscc, region_code from {{ ref('int_tech_sme_registry_current') }}
+    select
+        year,
+        uscc,
+        region_code
+    from {{ ref('int_tech_sme_registry_current') }}
 
 ),
 
 growth_firms as (
 
-    select year, is_listed_in_year, category, uscc, region_code
+    select
+        year,
+        is_listed_in_year,
+        category,
+        uscc,
+        region_code
     from {{ ref('int_growth_firms_by_year') }}
 
 ),
 
 indicators as (
 
-    select indicator_code from (values
+    select indicator_code from (
+        values
         ('hightech_enterprise_count'),
         ('hightech_new_certified'),
         ('tech_sme_count'),
@@ -59,52 +83,88 @@ indicators as (
 -- one row per (indicator, year, enterprise, region its row names)
 enterprise_rows as (
 
-    select 'hightech_enterprise_count' as indicator_code, year, uscc, region_code
+    select
+        'hightech_enterprise_count' as indicator_code,
+        year,
+        uscc,
+        region_code
     from valid_certificates
 
     union all
 
-    select 'hightech_new_certified', cast(year(issue_date) as integer), uscc, region_code
+    select
+        'hightech_new_certified',
+        cast(year(issue_date) as integer),
+        uscc,
+        region_code
     from certificates
 
     union all
 
-    select 'tech_sme_count', year, uscc, region_code
+    select
+        'tech_sme_count',
+        year,
+        uscc,
+        region_code
     from registrations
 
     union all
 
-    select 'gazelle_count', year, uscc, region_code
+    select
+        'gazelle_count',
+        year,
+        uscc,
+        region_code
     from growth_firms
     where category = '瞪羚企业' and is_listed_in_year
 
     union all
 
-    select 'gazelle_count_cumulative', year, uscc, region_code
+    select
+        'gazelle_count_cumulative',
+        year,
+        uscc,
+        region_code
     from growth_firms
     where category = '瞪羚企业'
 
     union all
 
-    select 'unicorn_count', year, uscc, region_code
+    select
+        'unicorn_count',
+        year,
+        uscc,
+        region_code
     from growth_firms
     where category in ('独角兽企业', '潜在独角兽企业') and is_listed_in_year
 
     union all
 
-    select 'unicorn_count_cumulative', year, uscc, region_code
+    select
+        'unicorn_count_cumulative',
+        year,
+        uscc,
+        region_code
     from growth_firms
     where category in ('独角兽企业', '潜在独角兽企业')
 
     union all
 
-    select 'specialized_sme_count', year, uscc, region_code
+    select
+        'specialized_sme_count',
+        year,
+        uscc,
+        region_code
     from growth_firms
     where category in ('专精特新中小企业', '专精特新"小巨人"企业')
 
     union all
 
-    select 'little_giant_count', year, uscc, region_code
+    select
+        'little_giant_count',
+        year,
+        uscc,
+        region_code
     from growth_firms
     where category = '专精特新"小巨人"企业'
 

@@ -5,13 +5,19 @@
 
 with grid as (
 
-    select region_code, year from {{ ref('int_region_year_grid') }}
+    select
+        region_code,
+        year
+    from {{ ref('int_region_year_grid') }}
 
 ),
 
 closure as (
 
-    select ancestor_code, descendant_code from {{ ref('int_region_closure') }}
+    select
+        ancestor_code,
+        descendant_code
+    from {{ ref('int_region_closure') }}
 
 ),
 
@@ -46,7 +52,10 @@ patents_held as (
 
 hightech_enterprises as (
 
-    select region_code, year, numerator as n_hightech
+    select
+        region_code,
+        year,
+        numerator as n_hightech
     from {{ ref('int_indicators__enterprise_counts') }}
     where indicator_code = 'hightech_enterprise_count'
 
@@ -80,26 +89,42 @@ totals as (
 
 indicator_values as (
 
-    select 'rd_intensity' as indicator_code, region_code, year,
-        rd_expenditure as numerator, gdp as denominator
+    select
+        'rd_intensity' as indicator_code,
+        region_code,
+        year,
+        rd_expenditure as numerator,
+        gdp as denominator
     from totals
 
     union all
 
-    select 'invention_patents_per_10k_pop', region_code, year,
-        invention_patents_held, population_10k
+    select
+        'invention_patents_per_10k_pop',
+        region_code,
+        year,
+        invention_patents_held,
+        population_10k
     from totals
 
     union all
 
-    select 'high_value_invention_patents_per_10k_pop', region_code, year,
-        high_value_invention_patents_held, population_10k
+    select
+        'high_value_invention_patents_per_10k_pop',
+        region_code,
+        year,
+        high_value_invention_patents_held,
+        population_10k
     from totals
 
     union all
 
-    select 'hightech_per_10k_legal_entities', region_code, year,
-        n_hightech, enterprise_legal_entities
+    select
+        'hightech_per_10k_legal_entities',
+        region_code,
+        year,
+        n_hightech,
+        enterprise_legal_entities
     from totals
 
 )

@@ -10,16 +10,16 @@
 ] %}
 
 {% for family in families %}
-select
-    indicator_code,
-    region_code,
-    year,
-    input_role,
-    source,
-    load_id,
-    row_count,
-    vintage_status,
-    '{{ family }}' as computed_by
-from {{ ref(family) }}
-{% if not loop.last %}union all{% endif %}
+    select
+        indicator_code,
+        region_code,
+        year,
+        input_role,
+        source,
+        load_id,
+        row_count,
+        vintage_status,
+        '{{ family }}' as computed_by
+    from {{ ref(family) }}
+    {% if not loop.last %}union all{% endif %}
 {% endfor %}

@@ -14,7 +14,10 @@
 
 with closure as (
 
-    select ancestor_code, descendant_code from {{ ref('int_region_closure') }}
+    select
+        ancestor_code,
+        descendant_code
+    from {{ ref('int_region_closure') }}
 
 ),
 
@@ -26,14 +29,22 @@ roster as (
 
 valid_certificates as (
 
-    select year, uscc, region_code, _load_id
+    select
+        year,
+        uscc,
+        region_code,
+        _load_id
     from {{ ref('int_hightech_certificates_valid_by_year') }}
 
 ),
 
 roster_enterprises as (
 
-    select year, uscc, _load_id from roster
+    select
+        year,
+        uscc,
+        _load_id
+    from roster
 
 ),
 
@@ -87,7 +98,11 @@ certifying_certificates as (
         per_region._load_id,
         sum(per_region.n_rows) as n_rows
     from (
-        select roster.year, roster.region_code, valid_certificates._load_id, count(*) as n_rows
+        select
+            roster.year,
+            roster.region_code,
+            valid_certificates._load_id,
+            count(*) as n_rows
         from roster
         inner join valid_certificates
             on valid_certificates.uscc = roster.uscc
@@ -148,81 +163,176 @@ hightech_roster_rows as (
 
 inputs as (
 
-    select 'hightech_share_of_above_scale' as indicator_code, region_code, year,
-        'numerator' as input_role, 'above_scale_industry' as source, _load_id,
+    select
+        'hightech_share_of_above_scale' as indicator_code,
+        region_code,
+        year,
+        'numerator' as input_role,
+        'above_scale_industry' as source,
+        _load_id,
         n_certified as row_count
     from roster_rows
     union all
-    select 'hightech_share_of_above_scale', region_code, year,
-        'denominator', 'above_scale_industry', _load_id, n_rows
+    select
+        'hightech_share_of_above_scale',
+        region_code,
+        year,
+        'denominator',
+        'above_scale_industry',
+        _load_id,
+        n_rows
     from roster_rows
     union all
-    select 'hightech_share_of_above_scale', region_code, year,
-        'input', 'hightech_certificates', _load_id, n_rows
+    select
+        'hightech_share_of_above_scale',
+        region_code,
+        year,
+        'input',
+        'hightech_certificates',
+        _load_id,
+        n_rows
     from certifying_certificates
 
     union all
 
-    select 'above_scale_share_of_hightech', region_code, year,
-        'numerator', 'hightech_certificates', _load_id, n_on_roster
+    select
+        'above_scale_share_of_hightech',
+        region_code,
+        year,
+        'numerator',
+        'hightech_certificates',
+        _load_id,
+        n_on_roster
     from hightech_certificates
     union all
-    select 'above_scale_share_of_hightech', region_code, year,
-        'denominator', 'hightech_certificates', _load_id, n_rows
+    select
+        'above_scale_share_of_hightech',
+        region_code,
+        year,
+        'denominator',
+        'hightech_certificates',
+        _load_id,
+        n_rows
     from hightech_certificates
     union all
-    select 'above_scale_share_of_hightech', region_code, year,
-        'input', 'above_scale_industry', _load_id, n_rows
+    select
+        'above_scale_share_of_hightech',
+        region_code,
+        year,
+        'input',
+        'above_scale_industry',
+        _load_id,
+        n_rows
     from hightech_roster_rows
 
     union all
 
-    select 'hightech_output_share', region_code, year,
-        'numerator', 'above_scale_industry', _load_id, n_hightech_output
+    select
+        'hightech_output_share',
+        region_code,
+        year,
+        'numerator',
+        'above_scale_industry',
+        _load_id,
+        n_hightech_output
     from roster_rows
     union all
-    select 'hightech_output_share', region_code, year,
-        'denominator', 'above_scale_industry', _load_id, n_gross_output
-    from roster_rows
-
-    union all
-
-    select 'hightech_va_share', region_code, year,
-        'numerator', 'above_scale_industry', _load_id, n_hightech_value_added
-    from roster_rows
-    union all
-    select 'hightech_va_share', region_code, year,
-        'denominator', 'above_scale_industry', _load_id, n_value_added
-    from roster_rows
-
-    union all
-
-    select 'hightech_manufacturing_va_share', region_code, year,
-        'numerator', 'above_scale_industry', _load_id, n_hightech_manufacturing_value_added
-    from roster_rows
-    union all
-    select 'hightech_manufacturing_va_share', region_code, year,
-        'denominator', 'above_scale_industry', _load_id, n_value_added
+    select
+        'hightech_output_share',
+        region_code,
+        year,
+        'denominator',
+        'above_scale_industry',
+        _load_id,
+        n_gross_output
     from roster_rows
 
     union all
 
-    select 'above_scale_rd_intensity', region_code, year,
-        'numerator', 'above_scale_industry', _load_id, n_rd_expenditure
+    select
+        'hightech_va_share',
+        region_code,
+        year,
+        'numerator',
+        'above_scale_industry',
+        _load_id,
+        n_hightech_value_added
     from roster_rows
     union all
-    select 'above_scale_rd_intensity', region_code, year,
-        'denominator', 'above_scale_industry', _load_id, n_revenue
+    select
+        'hightech_va_share',
+        region_code,
+        year,
+        'denominator',
+        'above_scale_industry',
+        _load_id,
+        n_value_added
     from roster_rows
 
     union all
 
-    select 'above_scale_rd_coverage', region_code, year,
-        'numerator', 'above_scale_industry', _load_id, n_with_rd
+    select
+        'hightech_manufacturing_va_share',
+        region_code,
+        year,
+        'numerator',
+        'above_scale_industry',
+        _load_id,
+        n_hightech_manufacturing_value_added
     from roster_rows
     union all
-    select 'above_scale_rd_coverage', region_code, year,
-        'denominator', 'above_scale_industry', _load_id, n_rows
+    select
+        'hightech_manufacturing_va_share',
+        region_code,
+        year,
+        'denominator',
+        'above_scale_industry',
+        _load_id,
+        n_value_added
+    from roster_rows
+
+    union all
+
+    select
+        'above_scale_rd_intensity',
+        region_code,
+        year,
+        'numerator',
+        'above_scale_industry',
+        _load_id,
+        n_rd_expenditure
+    from roster_rows
+    union all
+    select
+        'above_scale_rd_intensity',
+        region_code,
+        year,
+        'denominator',
+        'above_scale_industry',
+        _load_id,
+        n_revenue
+    from roster_rows
+
+    union all
+
+    select
+        'above_scale_rd_coverage',
+        region_code,
+        year,
+        'numerator',
+        'above_scale_industry',
+        _load_id,
+        n_with_rd
+    from roster_rows
+    union all
+    select
+        'above_scale_rd_coverage',
+        region_code,
+        year,
+        'denominator',
+        'above_scale_industry',
+        _load_id,
+        n_rows
     from roster_rows
 
 )

@@ -5,7 +5,10 @@
 
 with closure as (
 
-    select ancestor_code, descendant_code from {{ ref('int_region_closure') }}
+    select
+        ancestor_code,
+        descendant_code
+    from {{ ref('int_region_closure') }}
 
 ),
 
@@ -74,29 +77,68 @@ totals as (
 
 inputs as (
 
-    select 'carrier_count_municipal_plus' as indicator_code, region_code, year, _load_id,
+    select
+        'carrier_count_municipal_plus' as indicator_code,
+        region_code,
+        year,
+        _load_id,
         n_municipal_plus as row_count
     from totals
     union all
-    select 'carrier_count_provincial_plus', region_code, year, _load_id, n_provincial_plus
+    select
+        'carrier_count_provincial_plus',
+        region_code,
+        year,
+        _load_id,
+        n_provincial_plus
     from totals
     union all
-    select 'carrier_count_national_maker_space', region_code, year, _load_id, n_national_maker_space
+    select
+        'carrier_count_national_maker_space',
+        region_code,
+        year,
+        _load_id,
+        n_national_maker_space
     from totals
     union all
-    select 'carrier_count_national_incubator', region_code, year, _load_id, n_national_incubator
+    select
+        'carrier_count_national_incubator',
+        region_code,
+        year,
+        _load_id,
+        n_national_incubator
     from totals
     union all
-    select 'carrier_new_count', region_code, year, _load_id, n_new
+    select
+        'carrier_new_count',
+        region_code,
+        year,
+        _load_id,
+        n_new
     from totals
     union all
-    select 'carrier_new_municipal_plus', region_code, year, _load_id, n_new_municipal_plus
+    select
+        'carrier_new_municipal_plus',
+        region_code,
+        year,
+        _load_id,
+        n_new_municipal_plus
     from totals
     union all
-    select 'carrier_new_provincial_plus', region_code, year, _load_id, n_new_provincial_plus
+    select
+        'carrier_new_provincial_plus',
+        region_code,
+        year,
+        _load_id,
+        n_new_provincial_plus
     from totals
     union all
-    select 'incubation_area_new_m2', region_code, year, _load_id, n_new
+    select
+        'incubation_area_new_m2',
+        region_code,
+        year,
+        _load_id,
+        n_new
     from totals
 
 )

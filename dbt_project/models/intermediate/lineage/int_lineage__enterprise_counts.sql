@@ -7,7 +7,10 @@
 
 with closure as (
 
-    select ancestor_code, descendant_code from {{ ref('int_region_closure') }}
+    select
+        ancestor_code,
+        descendant_code
+    from {{ ref('int_region_closure') }}
 
 ),
 
@@ -19,27 +22,42 @@ spine as (
 
 valid_certificates as (
 
-    select year, region_code, _load_id
+    select
+        year,
+        region_code,
+        _load_id
     from {{ ref('int_hightech_certificates_valid_by_year') }}
 
 ),
 
 certificates as (
 
-    select cast(year(issue_date) as integer) as year, region_code, _load_id
+    select
+        cast(year(issue_date) as integer) as year,
+        region_code,
+        _load_id
     from {{ ref('int_hightech_certificates_current') }}
 
 ),
 
 registrations as (
 
-    select year, region_code, _load_id from {{ ref('int_tech_sme_registry_current') }}
+    select
+        year,
+        region_code,
+        _load_id
+    from {{ ref('int_tech_sme_registry_current') }}
 
 ),
 
 growth_firms as (
 
-    select year, is_listed_in_year, category, region_code, _load_id
+    select
+        year,
+        is_listed_in_year,
+        category,
+        region_code,
+        _load_id
     from {{ ref('int_growth_firms_by_year') }}
 
 ),
@@ -47,55 +65,99 @@ growth_firms as (
 -- the rows each indicator counts, as (indicator, source, year, region, batch)
 source_rows as (
 
-    select 'hightech_enterprise_count' as indicator_code, 'hightech_certificates' as source,
-        year, region_code, _load_id
+    select
+        'hightech_enterprise_count' as indicator_code,
+        'hightech_certificates' as source,
+        year,
+        region_code,
+        _load_id
     from valid_certificates
 
     union all
 
-    select 'hightech_new_certified', 'hightech_certificates', year, region_code, _load_id
+    select
+        'hightech_new_certified',
+        'hightech_certificates',
+        year,
+        region_code,
+        _load_id
     from certificates
     where year in (select year from spine)
 
     union all
 
-    select 'tech_sme_count', 'tech_sme_registry', year, region_code, _load_id
+    select
+        'tech_sme_count',
+        'tech_sme_registry',
+        year,
+        region_code,
+        _load_id
     from registrations
     where year in (select year from spine)
 
     union all
 
-    select 'gazelle_count', 'growth_firm_lists', year, region_code, _load_id
+    select
+        'gazelle_count',
+        'growth_firm_lists',
+        year,
+        region_code,
+        _load_id
     from growth_firms
     where category = '瞪羚企业' and is_listed_in_year
 
     union all
 
-    select 'gazelle_count_cumulative', 'growth_firm_lists', year, region_code, _load_id
+    select
+        'gazelle_count_cumulative',
+        'growth_firm_lists',
+        year,
+        region_code,
+        _load_id
     from growth_firms
     where category = '瞪羚企业'
 
     union all
 
-    select 'unicorn_count', 'growth_firm_lists', year, region_code, _load_id
+    select
+        'unicorn_count',
+        'growth_firm_lists',
+        year,
+        region_code,
+        _load_id
     from growth_firms
     where category in ('独角兽企业', '潜在独角兽企业') and is_listed_in_year
 
     union all
 
-    select 'unicorn_count_cumulative', 'growth_firm_lists', year, region_code, _load_id
+    select
+        'unicorn_count_cumulative',
+        'growth_firm_lists',
+        year,
+        region_code,
+        _load_id
     from growth_firms
     where category in ('独角兽企业', '潜在独角兽企业')
 
     union all
 
-    select 'specialized_sme_count', 'growth_firm_lists', year, region_code, _load_id
+    select
+        'specialized_sme_count',
+        'growth_firm_lists',
+        year,
+        region_code,
+        _load_id
     from growth_firms
     where category in ('专精特新中小企业', '专精特新"小巨人"企业')
 
     union all
 
-    select 'little_giant_count', 'growth_firm_lists', year, region_code, _load_id
+    select
+        'little_giant_count',
+        'growth_firm_lists',
+        year,
+        region_code,
+        _load_id
     from growth_firms
     where category = '专精特新"小巨人"企业'
 
@@ -103,7 +165,13 @@ source_rows as (
 
 per_region as (
 
-    select indicator_code, source, year, region_code, _load_id, count(*) as n_rows
+    select
+        indicator_code,
+        source,
+        year,
+        region_code,
+        _load_id,
+        count(*) as n_rows
     from source_rows
     group by all
 

@@ -9,7 +9,10 @@
 
 with closure as (
 
-    select ancestor_code, descendant_code from {{ ref('int_region_closure') }}
+    select
+        ancestor_code,
+        descendant_code
+    from {{ ref('int_region_closure') }}
 
 ),
 
@@ -51,8 +54,9 @@ patent_cohorts as (
         _load_id,
         count(*) as n_patents
     from {{ ref('int_patents_current') }}
-    where patent_type = '发明'
-      and grant_date is not null
+    where
+        patent_type = '发明'
+        and grant_date is not null
     group by all
 
 ),
@@ -68,8 +72,8 @@ patents_held as (
             as n_high_value_rows
     from patent_cohorts
     inner join spine
-        on patent_cohorts.grant_year <= spine.year
-        and (patent_cohorts.lapse_year is null or patent_cohorts.lapse_year > spine.year)
+        on spine.year >= patent_cohorts.grant_year
+        and (patent_cohorts.lapse_year is null or spine.year < patent_cohorts.lapse_year)
     inner join closure
         on closure.descendant_code = patent_cohorts.region_code
     group by all
@@ -78,7 +82,12 @@ patents_held as (
 
 hightech_certificates as (
 
-    select region_code, year, source, load_id, row_count
+    select
+        region_code,
+        year,
+        source,
+        load_id,
+        row_count
     from {{ ref('int_lineage__enterprise_counts') }}
     where indicator_code = 'hightech_enterprise_count'
 
@@ -86,46 +95,102 @@ hightech_certificates as (
 
 inputs as (
 
-    select 'rd_intensity' as indicator_code, region_code, year, 'numerator' as input_role,
-        source, _load_id as load_id, n_rows as row_count, vintage_status
+    select
+        'rd_intensity' as indicator_code,
+        region_code,
+        year,
+        'numerator' as input_role,
+        source,
+        _load_id as load_id,
+        n_rows as row_count,
+        vintage_status
     from region_input_batches
     where measure = 'rd_expenditure'
     union all
-    select 'rd_intensity', region_code, year, 'denominator',
-        source, _load_id, n_rows, vintage_status
+    select
+        'rd_intensity',
+        region_code,
+        year,
+        'denominator',
+        source,
+        _load_id,
+        n_rows,
+        vintage_status
     from region_input_batches
     where measure = 'gdp'
 
     union all
 
-    select 'invention_patents_per_10k_pop', region_code, year, 'numerator',
-        'patents', _load_id, n_rows, null
+    select
+        'invention_patents_per_10k_pop',
+        region_code,
+        year,
+        'numerator',
+        'patents',
+        _load_id,
+        n_rows,
+        null
     from patents_held
     union all
-    select 'invention_patents_per_10k_pop', region_code, year, 'denominator',
-        source, _load_id, n_rows, vintage_status
+    select
+        'invention_patents_per_10k_pop',
+        region_code,
+        year,
+        'denominator',
+        source,
+        _load_id,
+        n_rows,
+        vintage_status
     from region_input_batches
     where measure = 'population_10k'
 
     union all
 
-    select 'high_value_invention_patents_per_10k_pop', region_code, year, 'numerator',
-        'patents', _load_id, n_high_value_rows, null
+    select
+        'high_value_invention_patents_per_10k_pop',
+        region_code,
+        year,
+        'numerator',
+        'patents',
+        _load_id,
+        n_high_value_rows,
+        null
     from patents_held
     union all
-    select 'high_value_invention_patents_per_10k_pop', region_code, year, 'denominator',
-        source, _load_id, n_rows, vintage_status
+    select
+        'high_value_invention_patents_per_10k_pop',
+        region_code,
+        year,
+        'denominator',
+        source,
+        _load_id,
+        n_rows,
+        vintage_status
     from region_input_batches
     where measure = 'population_10k'
 
     union all
 
-    select 'hightech_per_10k_legal_entities', region_code, year, 'numerator',
-        source, load_id, row_count, null
+    select
+        'hightech_per_10k_legal_entities',
+        region_code,
+        year,
+        'numerator',
+        source,
+        load_id,
+        row_count,
+        null
     from hightech_certificates
     union all
-    select 'hightech_per_10k_legal_entities', region_code, year, 'denominator',
-        source, _load_id, n_rows, vintage_status
+    select
+        'hightech_per_10k_legal_entities',
+        region_code,
+        year,
+        'denominator',
+        source,
+        _load_id,
+        n_rows,
+        vintage_status
     from region_input_batches
     where measure = 'enterprise_legal_entities'
 

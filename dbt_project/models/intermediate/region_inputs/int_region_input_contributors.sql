@@ -11,7 +11,10 @@ with recursive
 
 regions as (
 
-    select region_code, parent_code from {{ ref('int_regions') }}
+    select
+        region_code,
+        parent_code
+    from {{ ref('int_regions') }}
 
 ),
 
@@ -29,14 +32,20 @@ selected as (
         _source_file,
         _row_number
     from {{ ref('int_region_input_vintages') }}
-    where is_selected
-      and value is not null
+    where
+        is_selected
+        and value is not null
 
 ),
 
 resolved as (
 
-    select region_code, year, measure, resolution from {{ ref('int_region_inputs_resolved') }}
+    select
+        region_code,
+        year,
+        measure,
+        resolution
+    from {{ ref('int_region_inputs_resolved') }}
 
 ),
 
@@ -74,8 +83,9 @@ walk as (
         on selected.region_code = child.region_code
         and selected.year = walk.year
         and selected.measure = walk.measure
-    where not walk.has_own_figure
-      and walk.depth < {{ var('max_region_depth') }}
+    where
+        not walk.has_own_figure
+        and walk.depth < {{ var('max_region_depth') }}
 
 )
 

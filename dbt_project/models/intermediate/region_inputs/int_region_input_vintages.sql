@@ -26,33 +26,61 @@ region_lookup as (
 measures as (
 
     select
-        'rd_spending' as source, region, year,
-        'rd_expenditure' as measure, rd_expenditure as value, '万元' as unit,
-        status, _load_id, _source_file, _row_number
+        'rd_spending' as source,
+        region,
+        year,
+        'rd_expenditure' as measure,
+        rd_expenditure as value,
+        '万元' as unit,
+        status,
+        _load_id,
+        _source_file,
+        _row_number
     from rd_spending
 
     union all
 
     select
-        'regional_economy', region, year,
-        'gdp', gdp, '万元',
-        status, _load_id, _source_file, _row_number
+        'regional_economy',
+        region,
+        year,
+        'gdp',
+        gdp,
+        '万元',
+        status,
+        _load_id,
+        _source_file,
+        _row_number
     from regional_economy
 
     union all
 
     select
-        'regional_economy', region, year,
-        'population_10k', population_10k, '万人',
-        status, _load_id, _source_file, _row_number
+        'regional_economy',
+        region,
+        year,
+        'population_10k',
+        population_10k,
+        '万人',
+        status,
+        _load_id,
+        _source_file,
+        _row_number
     from regional_economy
 
     union all
 
     select
-        'regional_economy', region, year,
-        'enterprise_legal_entities', cast(enterprise_legal_entities as double), '个',
-        status, _load_id, _source_file, _row_number
+        'regional_economy',
+        region,
+        year,
+        'enterprise_legal_entities',
+        cast(enterprise_legal_entities as double),
+        '个',
+        status,
+        _load_id,
+        _source_file,
+        _row_number
     from regional_economy
 
 ),

@@ -14,16 +14,24 @@ with recursive
 
 regions as (
 
-    select region_code, parent_code from {{ ref('int_regions') }}
+    select
+        region_code,
+        parent_code
+    from {{ ref('int_regions') }}
 
 ),
 
 own_figures as (
 
-    select region_code, year, measure, value
+    select
+        region_code,
+        year,
+        measure,
+        value
     from {{ ref('int_region_input_vintages') }}
-    where is_selected
-      and value is not null
+    where
+        is_selected
+        and value is not null
 
 ),
 
@@ -37,7 +45,10 @@ parents as (
 
 measure_years as (
 
-    select distinct year, measure from own_figures
+    select distinct
+        year,
+        measure
+    from own_figures
 
 ),
 
@@ -90,8 +101,9 @@ frontier as (
         on child.region_code = child_region.region_code
         and child.year = frontier.year
         and child.measure = frontier.measure
-    where frontier.own_value is null
-      and frontier.depth < {{ var('max_region_depth') }}
+    where
+        frontier.own_value is null
+        and frontier.depth < {{ var('max_region_depth') }}
 
 ),
 

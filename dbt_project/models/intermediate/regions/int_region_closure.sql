@@ -8,7 +8,10 @@ with recursive
 
 regions as (
 
-    select region_code, parent_code from {{ ref('int_regions') }}
+    select
+        region_code,
+        parent_code
+    from {{ ref('int_regions') }}
 
 ),
 

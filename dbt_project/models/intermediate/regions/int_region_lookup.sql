@@ -10,7 +10,10 @@
 
 with current_regions as (
 
-    select region_code, region_name from {{ ref('int_regions') }}
+    select
+        region_code,
+        region_name
+    from {{ ref('int_regions') }}
 
 ),
 
@@ -36,8 +39,8 @@ former_names as (
     from names_ever
     left join current_regions
         on
-            current_regions.region_code = names_ever.region_code
-            and current_regions.region_name = names_ever.region_name
+        current_regions.region_code = names_ever.region_code
+        and current_regions.region_name = names_ever.region_name
     where current_regions.region_code is null
 
 ),
