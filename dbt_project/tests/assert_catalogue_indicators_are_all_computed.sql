@@ -25,13 +25,13 @@ select
     catalogue.indicator_code
 from catalogue
 where
-    catalogue.indicator_code not in (select indicator_code from computed)
-    and not (select is_empty from grid_is_empty)
+    catalogue.indicator_code not in (select computed.indicator_code from computed)
+    and not (select grid_is_empty.is_empty from grid_is_empty)
 
 union all
 
 select
-    'computed but not in the catalogue',
+    'computed but not in the catalogue' as problem,
     computed.indicator_code
 from computed
-where computed.indicator_code not in (select indicator_code from catalogue)
+where computed.indicator_code not in (select catalogue.indicator_code from catalogue)

@@ -51,13 +51,13 @@ with probes as (
     {% for probe in probes %}
         union all
         select
-            '{{ probe["indicator_code"] }}',
-            '{{ probe["region_code"] | replace("'", "''") }}',
-            {{ probe["year"] }},
-            '{{ probe["input_role"] }}',
-            '{{ probe["source"] }}',
-            {{ probe["row_count"] }},
-            (select count(*) from ({{ probe["contributors_sql"] }}) as contributors)
+            '{{ probe["indicator_code"] }}' as indicator_code,
+            '{{ probe["region_code"] | replace("'", "''") }}' as region_code,
+            {{ probe["year"] }} as year,
+            '{{ probe["input_role"] }}' as input_role,
+            '{{ probe["source"] }}' as source,
+            {{ probe["row_count"] }} as lineage_rows,
+            (select count(*) as n_rows from ({{ probe["contributors_sql"] }}) as contributors) as listed_rows
     {% endfor %}
 
 )

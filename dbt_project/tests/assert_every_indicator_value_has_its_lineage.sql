@@ -63,22 +63,22 @@ where lineage.indicator_code is null
 union all
 
 select
-    'value of an indicator without declared inputs',
+    'value of an indicator without declared inputs' as problem,
     facts.indicator_code,
     facts.region_code,
     facts.year,
-    null,
-    null
+    null as input_role,
+    null as source
 from facts
-where facts.indicator_code not in (select indicator_code from indicator_inputs)
+where facts.indicator_code not in (select indicator_inputs.indicator_code from indicator_inputs)
 
 union all
 
 select
-    'batches of an undeclared input',
+    'batches of an undeclared input' as problem,
     batches.indicator_code,
-    null,
-    null,
+    null as region_code,
+    null as year,
     batches.input_role,
     batches.source
 from batches

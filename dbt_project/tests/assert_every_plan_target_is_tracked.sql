@@ -68,10 +68,10 @@ select
     progress.indicator_code,
     progress.target_year,
     progress.kind,
-    null,
+    null as expected_rows,
     progress.n_rows,
     progress.n_not_measurable,
-    null
+    null as is_in_catalogue
 from progress
 left join targets
     on targets.plan_name = progress.plan_name

@@ -41,7 +41,7 @@ where declared_sources.indicator_code is null
 union all
 
 select
-    'declared, not in the catalogue',
+    'declared, not in the catalogue' as problem,
     declared_sources.*
 from declared_sources
 left join catalogue_sources
@@ -52,11 +52,11 @@ where catalogue_sources.indicator_code is null
 union all
 
 select
-    'no numerator input',
-    indicator_code,
-    null
-from {{ ref('dim_indicator') }}
-where indicator_code not in (
-    select indicator_code from indicator_inputs
-    where input_role = 'numerator'
+    'no numerator input' as problem,
+    indicators.indicator_code,
+    null as source
+from {{ ref('dim_indicator') }} as indicators
+where indicators.indicator_code not in (
+    select indicator_inputs.indicator_code from indicator_inputs
+    where indicator_inputs.input_role = 'numerator'
 )

@@ -158,8 +158,11 @@ level_actuals as (
 
     select
         levels.* exclude (
-            value_at_target_year, latest_year, latest_value, base_year_used,
-            derived_base_value
+            levels.value_at_target_year,
+            levels.latest_year,
+            levels.latest_value,
+            levels.base_year_used,
+            levels.derived_base_value
         ),
         case
             when levels.value_at_target_year is not null then levels.target_year
@@ -212,7 +215,7 @@ judged as (
         select * from annual
         union all by name
         select * from level_actuals
-    )
+    ) as annual_and_level
 
 )
 

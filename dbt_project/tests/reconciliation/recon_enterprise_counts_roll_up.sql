@@ -39,8 +39,8 @@ ancestors as (
 
     select
         ancestors.region_code,
-        regions.parent_code,
-        ancestors.depth + 1
+        regions.parent_code as ancestor_code,
+        ancestors.depth + 1 as depth
     from ancestors
     inner join regions on regions.region_code = ancestors.ancestor_code
     where
@@ -95,8 +95,8 @@ enterprise_rows as (
     union all
 
     select
-        'hightech_new_certified',
-        year(c.issue_date),
+        'hightech_new_certified' as indicator_code,
+        year(c.issue_date) as year,
         c.uscc,
         c.region_code
     from certificates as c
@@ -104,7 +104,7 @@ enterprise_rows as (
     union all
 
     select
-        'tech_sme_count',
+        'tech_sme_count' as indicator_code,
         year,
         uscc,
         region_code
@@ -116,8 +116,8 @@ enterprise_rows as (
         case
             when l.category = '瞪羚企业' then 'gazelle_count'
             else 'unicorn_count'
-        end,
-        l.list_year,
+        end as indicator_code,
+        l.list_year as year,
         l.uscc,
         l.region_code
     from lists as l
@@ -127,7 +127,7 @@ enterprise_rows as (
 
     -- listed in any year up to Y
     select
-        indicator_code,
+        cumulative.indicator_code,
         spine.year,
         l.uscc,
         l.region_code
@@ -203,7 +203,7 @@ exact as (
         and recomputed.year = published.year
     -- counts exist for spine years only (e.g. certificates issued in a year outside the spine)
     where
-        coalesce(published.year, recomputed.year) in (select year from spine)
+        coalesce(published.year, recomputed.year) in (select spine.year from spine)
         and coalesce(published.value, -1) <> coalesce(recomputed.n, 0)
 
 ),

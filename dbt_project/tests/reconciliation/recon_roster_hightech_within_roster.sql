@@ -87,13 +87,13 @@ roster as (
 extra_roots as (
 
     select
-        valid.year,
+        valid_certificates.year,
         count(distinct closure.ancestor_code) - 1 as extra
-    from {{ ref('int_hightech_certificates_valid_by_year') }} as valid
-    inner join roster on roster.year = valid.year and roster.uscc = valid.uscc
-    inner join closure on closure.descendant_code = valid.region_code
+    from {{ ref('int_hightech_certificates_valid_by_year') }} as valid_certificates
+    inner join roster on roster.year = valid_certificates.year and roster.uscc = valid_certificates.uscc
+    inner join closure on closure.descendant_code = valid_certificates.region_code
     inner join roots on roots.region_code = closure.ancestor_code
-    group by valid.year, valid.uscc
+    group by valid_certificates.year, valid_certificates.uscc
 
 ),
 
@@ -119,12 +119,13 @@ from bounds
 union all
 
 select
-    'top-level overlap differs: roster firms certified (numerator 1) vs certified firms on roster (numerator 2)',
-    'hightech_share_of_above_scale / above_scale_share_of_hightech',
-    null,
+    'top-level overlap differs: roster firms certified (numerator 1) vs certified firms on roster (numerator 2)'
+        as problem,
+    'hightech_share_of_above_scale / above_scale_share_of_hightech' as indicator_code,
+    null as region_code,
     top_level.year,
-    top_level.roster_firms_certified,
-    top_level.certified_firms_on_roster - coalesce(extra_per_year.extra, 0)
+    top_level.roster_firms_certified as numerator,
+    top_level.certified_firms_on_roster - coalesce(extra_per_year.extra, 0) as denominator
 from top_level
 left join extra_per_year on extra_per_year.year = top_level.year
 where

@@ -20,10 +20,10 @@ spine as (
 year_bounds as (
 
     select
-        (select min(year_recognized) from carriers) as first_year,
+        (select min(year_recognized) as first_recognized from carriers) as first_year,
         greatest(
-            (select max(year_recognized) from carriers),
-            coalesce((select max(year) from spine), 0)
+            (select max(year_recognized) as last_recognized from carriers),
+            coalesce((select max(year) as last_spine_year from spine), 0)
         ) as last_year
 
 ),

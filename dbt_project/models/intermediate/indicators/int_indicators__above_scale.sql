@@ -108,8 +108,8 @@ totals as (
     select
         grid.region_code,
         grid.year,
-        roster_totals.* exclude (region_code, year),
-        hightech_totals.* exclude (region_code, year)
+        roster_totals.* exclude (roster_totals.region_code, roster_totals.year),
+        hightech_totals.* exclude (hightech_totals.region_code, hightech_totals.year)
     from grid
     left join roster_totals
         on roster_totals.region_code = grid.region_code
@@ -133,61 +133,61 @@ indicator_values as (
     union all
 
     select
-        'above_scale_share_of_hightech',
+        'above_scale_share_of_hightech' as indicator_code,
         region_code,
         year,
-        n_hightech_on_roster,
-        n_hightech
+        n_hightech_on_roster as numerator,
+        n_hightech as denominator
     from totals
 
     union all
 
     select
-        'hightech_output_share',
+        'hightech_output_share' as indicator_code,
         region_code,
         year,
-        hightech_output,
-        gross_output
+        hightech_output as numerator,
+        gross_output as denominator
     from totals
 
     union all
 
     select
-        'hightech_va_share',
+        'hightech_va_share' as indicator_code,
         region_code,
         year,
-        hightech_value_added,
-        value_added
+        hightech_value_added as numerator,
+        value_added as denominator
     from totals
 
     union all
 
     select
-        'hightech_manufacturing_va_share',
+        'hightech_manufacturing_va_share' as indicator_code,
         region_code,
         year,
-        hightech_manufacturing_value_added,
-        value_added
+        hightech_manufacturing_value_added as numerator,
+        value_added as denominator
     from totals
 
     union all
 
     select
-        'above_scale_rd_intensity',
+        'above_scale_rd_intensity' as indicator_code,
         region_code,
         year,
-        rd_expenditure,
-        revenue
+        rd_expenditure as numerator,
+        revenue as denominator
     from totals
 
     union all
 
     select
-        'above_scale_rd_coverage',
+        'above_scale_rd_coverage' as indicator_code,
         region_code,
         year,
-        n_firms_with_rd,
-        n_firms
+        n_firms_with_rd as numerator,
+        n_firms as denominator
     from totals
 
 )

@@ -138,64 +138,64 @@ indicator_values as (
     union all
 
     select
-        'carrier_count_provincial_plus',
+        'carrier_count_provincial_plus' as indicator_code,
         region_code,
         year,
-        n_provincial_plus
+        n_provincial_plus as numerator
     from totals
 
     union all
 
     select
-        'carrier_count_national_maker_space',
+        'carrier_count_national_maker_space' as indicator_code,
         region_code,
         year,
-        n_national_maker_space
+        n_national_maker_space as numerator
     from totals
 
     union all
 
     select
-        'carrier_count_national_incubator',
+        'carrier_count_national_incubator' as indicator_code,
         region_code,
         year,
-        n_national_incubator
+        n_national_incubator as numerator
     from totals
 
     union all
 
     select
-        'carrier_new_count',
+        'carrier_new_count' as indicator_code,
         region_code,
         year,
-        n_new
+        n_new as numerator
     from totals
 
     union all
 
     select
-        'carrier_new_municipal_plus',
+        'carrier_new_municipal_plus' as indicator_code,
         region_code,
         year,
-        n_new_municipal_plus
+        n_new_municipal_plus as numerator
     from totals
 
     union all
 
     select
-        'carrier_new_provincial_plus',
+        'carrier_new_provincial_plus' as indicator_code,
         region_code,
         year,
-        n_new_provincial_plus
+        n_new_provincial_plus as numerator
     from totals
 
     union all
 
     select
-        'incubation_area_new_m2',
+        'incubation_area_new_m2' as indicator_code,
         region_code,
         year,
-        new_area_m2
+        new_area_m2 as numerator
     from totals
 
 )

@@ -65,7 +65,7 @@ growth_firms as (
 
 indicators as (
 
-    select indicator_code from (
+    select indicators.indicator_code from (
         values
         ('hightech_enterprise_count'),
         ('hightech_new_certified'),
@@ -93,8 +93,8 @@ enterprise_rows as (
     union all
 
     select
-        'hightech_new_certified',
-        cast(year(issue_date) as integer),
+        'hightech_new_certified' as indicator_code,
+        cast(year(issue_date) as integer) as year,
         uscc,
         region_code
     from certificates
@@ -102,7 +102,7 @@ enterprise_rows as (
     union all
 
     select
-        'tech_sme_count',
+        'tech_sme_count' as indicator_code,
         year,
         uscc,
         region_code
@@ -111,7 +111,7 @@ enterprise_rows as (
     union all
 
     select
-        'gazelle_count',
+        'gazelle_count' as indicator_code,
         year,
         uscc,
         region_code
@@ -121,7 +121,7 @@ enterprise_rows as (
     union all
 
     select
-        'gazelle_count_cumulative',
+        'gazelle_count_cumulative' as indicator_code,
         year,
         uscc,
         region_code
@@ -131,7 +131,7 @@ enterprise_rows as (
     union all
 
     select
-        'unicorn_count',
+        'unicorn_count' as indicator_code,
         year,
         uscc,
         region_code
@@ -141,7 +141,7 @@ enterprise_rows as (
     union all
 
     select
-        'unicorn_count_cumulative',
+        'unicorn_count_cumulative' as indicator_code,
         year,
         uscc,
         region_code
@@ -151,7 +151,7 @@ enterprise_rows as (
     union all
 
     select
-        'specialized_sme_count',
+        'specialized_sme_count' as indicator_code,
         year,
         uscc,
         region_code
@@ -161,7 +161,7 @@ enterprise_rows as (
     union all
 
     select
-        'little_giant_count',
+        'little_giant_count' as indicator_code,
         year,
         uscc,
         region_code

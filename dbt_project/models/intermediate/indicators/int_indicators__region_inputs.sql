@@ -100,31 +100,31 @@ indicator_values as (
     union all
 
     select
-        'invention_patents_per_10k_pop',
+        'invention_patents_per_10k_pop' as indicator_code,
         region_code,
         year,
-        invention_patents_held,
-        population_10k
+        invention_patents_held as numerator,
+        population_10k as denominator
     from totals
 
     union all
 
     select
-        'high_value_invention_patents_per_10k_pop',
+        'high_value_invention_patents_per_10k_pop' as indicator_code,
         region_code,
         year,
-        high_value_invention_patents_held,
-        population_10k
+        high_value_invention_patents_held as numerator,
+        population_10k as denominator
     from totals
 
     union all
 
     select
-        'hightech_per_10k_legal_entities',
+        'hightech_per_10k_legal_entities' as indicator_code,
         region_code,
         year,
-        n_hightech,
-        enterprise_legal_entities
+        n_hightech as numerator,
+        enterprise_legal_entities as denominator
     from totals
 
 )

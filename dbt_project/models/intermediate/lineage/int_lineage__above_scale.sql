@@ -174,165 +174,165 @@ inputs as (
     from roster_rows
     union all
     select
-        'hightech_share_of_above_scale',
+        'hightech_share_of_above_scale' as indicator_code,
         region_code,
         year,
-        'denominator',
-        'above_scale_industry',
+        'denominator' as input_role,
+        'above_scale_industry' as source,
         _load_id,
-        n_rows
+        n_rows as row_count
     from roster_rows
     union all
     select
-        'hightech_share_of_above_scale',
+        'hightech_share_of_above_scale' as indicator_code,
         region_code,
         year,
-        'input',
-        'hightech_certificates',
+        'input' as input_role,
+        'hightech_certificates' as source,
         _load_id,
-        n_rows
+        n_rows as row_count
     from certifying_certificates
 
     union all
 
     select
-        'above_scale_share_of_hightech',
+        'above_scale_share_of_hightech' as indicator_code,
         region_code,
         year,
-        'numerator',
-        'hightech_certificates',
+        'numerator' as input_role,
+        'hightech_certificates' as source,
         _load_id,
-        n_on_roster
+        n_on_roster as row_count
     from hightech_certificates
     union all
     select
-        'above_scale_share_of_hightech',
+        'above_scale_share_of_hightech' as indicator_code,
         region_code,
         year,
-        'denominator',
-        'hightech_certificates',
+        'denominator' as input_role,
+        'hightech_certificates' as source,
         _load_id,
-        n_rows
+        n_rows as row_count
     from hightech_certificates
     union all
     select
-        'above_scale_share_of_hightech',
+        'above_scale_share_of_hightech' as indicator_code,
         region_code,
         year,
-        'input',
-        'above_scale_industry',
+        'input' as input_role,
+        'above_scale_industry' as source,
         _load_id,
-        n_rows
+        n_rows as row_count
     from hightech_roster_rows
 
     union all
 
     select
-        'hightech_output_share',
+        'hightech_output_share' as indicator_code,
         region_code,
         year,
-        'numerator',
-        'above_scale_industry',
+        'numerator' as input_role,
+        'above_scale_industry' as source,
         _load_id,
-        n_hightech_output
+        n_hightech_output as row_count
     from roster_rows
     union all
     select
-        'hightech_output_share',
+        'hightech_output_share' as indicator_code,
         region_code,
         year,
-        'denominator',
-        'above_scale_industry',
+        'denominator' as input_role,
+        'above_scale_industry' as source,
         _load_id,
-        n_gross_output
-    from roster_rows
-
-    union all
-
-    select
-        'hightech_va_share',
-        region_code,
-        year,
-        'numerator',
-        'above_scale_industry',
-        _load_id,
-        n_hightech_value_added
-    from roster_rows
-    union all
-    select
-        'hightech_va_share',
-        region_code,
-        year,
-        'denominator',
-        'above_scale_industry',
-        _load_id,
-        n_value_added
+        n_gross_output as row_count
     from roster_rows
 
     union all
 
     select
-        'hightech_manufacturing_va_share',
+        'hightech_va_share' as indicator_code,
         region_code,
         year,
-        'numerator',
-        'above_scale_industry',
+        'numerator' as input_role,
+        'above_scale_industry' as source,
         _load_id,
-        n_hightech_manufacturing_value_added
+        n_hightech_value_added as row_count
     from roster_rows
     union all
     select
-        'hightech_manufacturing_va_share',
+        'hightech_va_share' as indicator_code,
         region_code,
         year,
-        'denominator',
-        'above_scale_industry',
+        'denominator' as input_role,
+        'above_scale_industry' as source,
         _load_id,
-        n_value_added
-    from roster_rows
-
-    union all
-
-    select
-        'above_scale_rd_intensity',
-        region_code,
-        year,
-        'numerator',
-        'above_scale_industry',
-        _load_id,
-        n_rd_expenditure
-    from roster_rows
-    union all
-    select
-        'above_scale_rd_intensity',
-        region_code,
-        year,
-        'denominator',
-        'above_scale_industry',
-        _load_id,
-        n_revenue
+        n_value_added as row_count
     from roster_rows
 
     union all
 
     select
-        'above_scale_rd_coverage',
+        'hightech_manufacturing_va_share' as indicator_code,
         region_code,
         year,
-        'numerator',
-        'above_scale_industry',
+        'numerator' as input_role,
+        'above_scale_industry' as source,
         _load_id,
-        n_with_rd
+        n_hightech_manufacturing_value_added as row_count
     from roster_rows
     union all
     select
-        'above_scale_rd_coverage',
+        'hightech_manufacturing_va_share' as indicator_code,
         region_code,
         year,
-        'denominator',
-        'above_scale_industry',
+        'denominator' as input_role,
+        'above_scale_industry' as source,
         _load_id,
-        n_rows
+        n_value_added as row_count
+    from roster_rows
+
+    union all
+
+    select
+        'above_scale_rd_intensity' as indicator_code,
+        region_code,
+        year,
+        'numerator' as input_role,
+        'above_scale_industry' as source,
+        _load_id,
+        n_rd_expenditure as row_count
+    from roster_rows
+    union all
+    select
+        'above_scale_rd_intensity' as indicator_code,
+        region_code,
+        year,
+        'denominator' as input_role,
+        'above_scale_industry' as source,
+        _load_id,
+        n_revenue as row_count
+    from roster_rows
+
+    union all
+
+    select
+        'above_scale_rd_coverage' as indicator_code,
+        region_code,
+        year,
+        'numerator' as input_role,
+        'above_scale_industry' as source,
+        _load_id,
+        n_with_rd as row_count
+    from roster_rows
+    union all
+    select
+        'above_scale_rd_coverage' as indicator_code,
+        region_code,
+        year,
+        'denominator' as input_role,
+        'above_scale_industry' as source,
+        _load_id,
+        n_rows as row_count
     from roster_rows
 
 )

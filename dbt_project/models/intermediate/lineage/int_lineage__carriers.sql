@@ -20,8 +20,8 @@ spine as (
 
 levels as (
 
-    select * from {{ ref('int_carrier_levels_by_year') }}
-    where year in (select year from spine)
+    select levels_by_year.* from {{ ref('int_carrier_levels_by_year') }} as levels_by_year
+    where levels_by_year.year in (select spine.year from spine)
 
 ),
 
@@ -86,59 +86,59 @@ inputs as (
     from totals
     union all
     select
-        'carrier_count_provincial_plus',
+        'carrier_count_provincial_plus' as indicator_code,
         region_code,
         year,
         _load_id,
-        n_provincial_plus
+        n_provincial_plus as row_count
     from totals
     union all
     select
-        'carrier_count_national_maker_space',
+        'carrier_count_national_maker_space' as indicator_code,
         region_code,
         year,
         _load_id,
-        n_national_maker_space
+        n_national_maker_space as row_count
     from totals
     union all
     select
-        'carrier_count_national_incubator',
+        'carrier_count_national_incubator' as indicator_code,
         region_code,
         year,
         _load_id,
-        n_national_incubator
+        n_national_incubator as row_count
     from totals
     union all
     select
-        'carrier_new_count',
+        'carrier_new_count' as indicator_code,
         region_code,
         year,
         _load_id,
-        n_new
+        n_new as row_count
     from totals
     union all
     select
-        'carrier_new_municipal_plus',
+        'carrier_new_municipal_plus' as indicator_code,
         region_code,
         year,
         _load_id,
-        n_new_municipal_plus
+        n_new_municipal_plus as row_count
     from totals
     union all
     select
-        'carrier_new_provincial_plus',
+        'carrier_new_provincial_plus' as indicator_code,
         region_code,
         year,
         _load_id,
-        n_new_provincial_plus
+        n_new_provincial_plus as row_count
     from totals
     union all
     select
-        'incubation_area_new_m2',
+        'incubation_area_new_m2' as indicator_code,
         region_code,
         year,
         _load_id,
-        n_new
+        n_new as row_count
     from totals
 
 )

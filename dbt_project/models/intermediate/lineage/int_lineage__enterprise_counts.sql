@@ -76,30 +76,30 @@ source_rows as (
     union all
 
     select
-        'hightech_new_certified',
-        'hightech_certificates',
+        'hightech_new_certified' as indicator_code,
+        'hightech_certificates' as source,
         year,
         region_code,
         _load_id
     from certificates
-    where year in (select year from spine)
+    where certificates.year in (select spine.year from spine)
 
     union all
 
     select
-        'tech_sme_count',
-        'tech_sme_registry',
+        'tech_sme_count' as indicator_code,
+        'tech_sme_registry' as source,
         year,
         region_code,
         _load_id
     from registrations
-    where year in (select year from spine)
+    where registrations.year in (select spine.year from spine)
 
     union all
 
     select
-        'gazelle_count',
-        'growth_firm_lists',
+        'gazelle_count' as indicator_code,
+        'growth_firm_lists' as source,
         year,
         region_code,
         _load_id
@@ -109,8 +109,8 @@ source_rows as (
     union all
 
     select
-        'gazelle_count_cumulative',
-        'growth_firm_lists',
+        'gazelle_count_cumulative' as indicator_code,
+        'growth_firm_lists' as source,
         year,
         region_code,
         _load_id
@@ -120,8 +120,8 @@ source_rows as (
     union all
 
     select
-        'unicorn_count',
-        'growth_firm_lists',
+        'unicorn_count' as indicator_code,
+        'growth_firm_lists' as source,
         year,
         region_code,
         _load_id
@@ -131,8 +131,8 @@ source_rows as (
     union all
 
     select
-        'unicorn_count_cumulative',
-        'growth_firm_lists',
+        'unicorn_count_cumulative' as indicator_code,
+        'growth_firm_lists' as source,
         year,
         region_code,
         _load_id
@@ -142,8 +142,8 @@ source_rows as (
     union all
 
     select
-        'specialized_sme_count',
-        'growth_firm_lists',
+        'specialized_sme_count' as indicator_code,
+        'growth_firm_lists' as source,
         year,
         region_code,
         _load_id
@@ -153,8 +153,8 @@ source_rows as (
     union all
 
     select
-        'little_giant_count',
-        'growth_firm_lists',
+        'little_giant_count' as indicator_code,
+        'growth_firm_lists' as source,
         year,
         region_code,
         _load_id

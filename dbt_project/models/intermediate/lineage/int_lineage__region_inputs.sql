@@ -108,13 +108,13 @@ inputs as (
     where measure = 'rd_expenditure'
     union all
     select
-        'rd_intensity',
+        'rd_intensity' as indicator_code,
         region_code,
         year,
-        'denominator',
+        'denominator' as input_role,
         source,
-        _load_id,
-        n_rows,
+        _load_id as load_id,
+        n_rows as row_count,
         vintage_status
     from region_input_batches
     where measure = 'gdp'
@@ -122,24 +122,24 @@ inputs as (
     union all
 
     select
-        'invention_patents_per_10k_pop',
+        'invention_patents_per_10k_pop' as indicator_code,
         region_code,
         year,
-        'numerator',
-        'patents',
-        _load_id,
-        n_rows,
-        null
+        'numerator' as input_role,
+        'patents' as source,
+        _load_id as load_id,
+        n_rows as row_count,
+        null as vintage_status
     from patents_held
     union all
     select
-        'invention_patents_per_10k_pop',
+        'invention_patents_per_10k_pop' as indicator_code,
         region_code,
         year,
-        'denominator',
+        'denominator' as input_role,
         source,
-        _load_id,
-        n_rows,
+        _load_id as load_id,
+        n_rows as row_count,
         vintage_status
     from region_input_batches
     where measure = 'population_10k'
@@ -147,24 +147,24 @@ inputs as (
     union all
 
     select
-        'high_value_invention_patents_per_10k_pop',
+        'high_value_invention_patents_per_10k_pop' as indicator_code,
         region_code,
         year,
-        'numerator',
-        'patents',
-        _load_id,
-        n_high_value_rows,
-        null
+        'numerator' as input_role,
+        'patents' as source,
+        _load_id as load_id,
+        n_high_value_rows as row_count,
+        null as vintage_status
     from patents_held
     union all
     select
-        'high_value_invention_patents_per_10k_pop',
+        'high_value_invention_patents_per_10k_pop' as indicator_code,
         region_code,
         year,
-        'denominator',
+        'denominator' as input_role,
         source,
-        _load_id,
-        n_rows,
+        _load_id as load_id,
+        n_rows as row_count,
         vintage_status
     from region_input_batches
     where measure = 'population_10k'
@@ -172,24 +172,24 @@ inputs as (
     union all
 
     select
-        'hightech_per_10k_legal_entities',
+        'hightech_per_10k_legal_entities' as indicator_code,
         region_code,
         year,
-        'numerator',
+        'numerator' as input_role,
         source,
         load_id,
         row_count,
-        null
+        null as vintage_status
     from hightech_certificates
     union all
     select
-        'hightech_per_10k_legal_entities',
+        'hightech_per_10k_legal_entities' as indicator_code,
         region_code,
         year,
-        'denominator',
+        'denominator' as input_role,
         source,
-        _load_id,
-        n_rows,
+        _load_id as load_id,
+        n_rows as row_count,
         vintage_status
     from region_input_batches
     where measure = 'enterprise_legal_entities'

@@ -41,12 +41,12 @@ measures as (
     union all
 
     select
-        'regional_economy',
+        'regional_economy' as source,
         region,
         year,
-        'gdp',
-        gdp,
-        '万元',
+        'gdp' as measure,
+        gdp as value,
+        '万元' as unit,
         status,
         _load_id,
         _source_file,
@@ -56,12 +56,12 @@ measures as (
     union all
 
     select
-        'regional_economy',
+        'regional_economy' as source,
         region,
         year,
-        'population_10k',
-        population_10k,
-        '万人',
+        'population_10k' as measure,
+        population_10k as value,
+        '万人' as unit,
         status,
         _load_id,
         _source_file,
@@ -71,12 +71,12 @@ measures as (
     union all
 
     select
-        'regional_economy',
+        'regional_economy' as source,
         region,
         year,
-        'enterprise_legal_entities',
-        cast(enterprise_legal_entities as double),
-        '个',
+        'enterprise_legal_entities' as measure,
+        cast(enterprise_legal_entities as double) as value,
+        '个' as unit,
         status,
         _load_id,
         _source_file,

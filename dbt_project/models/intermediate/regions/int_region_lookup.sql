@@ -85,5 +85,5 @@ select
 from candidates
 qualify row_number() over (
     partition by region_key
-    order by priority, last_load_id desc nulls last, region_code
+    order by priority asc, last_load_id desc nulls last, region_code asc
 ) = 1
