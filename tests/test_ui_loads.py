@@ -88,6 +88,7 @@ def start_and_ask(clone: Path, home: Path, log: Path) -> dict:
         server = subprocess.Popen(
             [str(DAGSTER), "dev", "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(port)],
             cwd=clone, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+            preexec_fn=default_signals,
         )
     try:
         deadline = time.monotonic() + LOAD_LIMIT
@@ -101,14 +102,31 @@ def start_and_ask(clone: Path, home: Path, log: Path) -> dict:
             time.sleep(1)
         raise AssertionError(f"the sti location did not load within {LOAD_LIMIT:.0f} s:\n{log.read_text()[-3000:]}")
     finally:
+        stop(server)
+
+
+def default_signals() -> None:
+    """A runner started in the background may ignore SIGINT/SIGTERM, and children inherit that."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def stop(server: subprocess.Popen) -> None:
+    """SIGTERM to the whole process group (dagster dev, web server, daemon, code servers); SIGKILL to
+    whatever of it is left after 30 s."""
+    for sig, grace in ((signal.SIGTERM, 30.0), (signal.SIGKILL, 10.0)):
         try:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=30)
+            os.killpg(server.pid, sig)
         except ProcessLookupError:
-            pass
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait(timeout=10)
+            return
+        deadline = time.monotonic() + grace
+        while time.monotonic() < deadline:
+            server.poll()  # reap dagster dev itself, or its zombie keeps the group alive
+            try:
+                os.killpg(server.pid, 0)
+            except ProcessLookupError:
+                return
+            time.sleep(0.2)
 
 
 def test_make_ui_loads_the_code_location_on_a_fresh_clone_with_a_clean_environment(tmp_path):
