@@ -16,6 +16,10 @@ PR_SET_PDEATHSIG = 1
 
 
 def main() -> None:
+    # A process started from a non-interactive shell may inherit SIGINT/SIGTERM as ignored; the
+    # refresh stops dbt with exactly these, so they get their ordinary meaning back.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     parent = os.getppid()
     if sys.platform.startswith("linux"):
         libc = ctypes.CDLL(None, use_errno=True)
