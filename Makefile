@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test ui bench clean
+.PHONY: setup run test lint lint-sql lint-py ui bench clean
 
 setup: $(STAMP)
 
@@ -21,6 +21,19 @@ run: setup
 
 test: setup
 	$(BIN)/python -m pytest -q
+
+# Static checks: ruff for the Python, sqlfluff for the dbt SQL (config: pyproject.toml
+# [tool.ruff], dbt_project/.sqlfluff). Both run (-k) even when the first fails.
+# Not yet a prerequisite of `test`: ruff still has findings (docs/decisions.md, "Lint").
+lint: setup
+	@$(MAKE) --no-print-directory -k lint-py lint-sql
+
+lint-py: setup
+	$(BIN)/ruff check pipelines tests benchmarks
+
+# From dbt_project/ so that .sqlfluff and .sqlfluffignore (and macros/) are found.
+lint-sql: setup
+	cd dbt_project && ../$(BIN)/sqlfluff lint .
 
 ui: setup
 	DAGSTER_HOME=$${DAGSTER_HOME:-$(CURDIR)/.dagster_home} ; mkdir -p $$DAGSTER_HOME ; \
