@@ -93,12 +93,26 @@ def test_row_count_warning_compares_like_with_like(tmp_path):
     with the certificate list that happens to be the latest batch of the source."""
     con = duckdb.connect(str(tmp_path / "ledger.duckdb"))
     ledger.ensure_schemas(con)
-    lists = {"enterprise_name": "企业名称", "uscc": "统一社会信用代码", "certificate_no": "证书编号",
-             "issue_date": "发证日期", "region": "所属地区"}
+    lists = {
+        "enterprise_name": "企业名称",
+        "uscc": "统一社会信用代码",
+        "certificate_no": "证书编号",
+        "issue_date": "发证日期",
+        "region": "所属地区",
+    }
     revocations = {**lists, "revoked_date": "取消日期"}
     for i, (header_map, rows) in enumerate([(revocations, 12), (lists, 4000), (lists, 3900)]):
-        ledger.record_landed(con, refresh_id="r", source="hightech_certificates", file=f"f{i}.csv", sha256=f"s{i}",
-                             row_count=rows, status="landed", header_map=header_map, findings=[])
+        ledger.record_landed(
+            con,
+            refresh_id="r",
+            source="hightech_certificates",
+            file=f"f{i}.csv",
+            sha256=f"s{i}",
+            row_count=rows,
+            status="landed",
+            header_map=header_map,
+            findings=[],
+        )
         ledger.mark_pending(con, "r", f"s{i}", i + 1, ledger.now())
     con.execute("UPDATE audit.load_ledger SET status = 'published'")  # as commit_publication would
     assert ledger.previous_row_count(con, "hightech_certificates", set(revocations)) == 12

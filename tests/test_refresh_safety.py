@@ -39,7 +39,9 @@ def start(drop: Path, warehouse: Path, log: Path, **env: str) -> subprocess.Pope
     out = log.open("w")
     return subprocess.Popen(
         [str(STI), "refresh", "--sources", str(drop), "--warehouse", str(warehouse)],
-        stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **env},
+        stdout=out,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, **env},
     )
 
 
@@ -82,16 +84,24 @@ def assert_consistent(warehouse: Path) -> None:
     try:
         assert not con.execute("SELECT file FROM audit.load_ledger WHERE status IN ('pending', 'landed')").fetchall()
         assert not con.execute("SELECT refresh_id FROM audit.refresh_log WHERE status = 'running'").fetchall()
-        recorded = set(con.execute("SELECT indicator_code, region_code, year, round(value, 9) "
-                                   "FROM audit.published_indicator_value").fetchall())
-        for source, load_id in con.execute("SELECT source, load_id FROM audit.load_ledger WHERE status = 'published'").fetchall():
+        recorded = set(
+            con.execute(
+                "SELECT indicator_code, region_code, year, round(value, 9) FROM audit.published_indicator_value"
+            ).fetchall()
+        )
+        for source, load_id in con.execute(
+            "SELECT source, load_id FROM audit.load_ledger WHERE status = 'published'"
+        ).fetchall():
             assert con.execute(f'SELECT count(*) FROM raw."{source}" WHERE _load_id = ?', [load_id]).fetchone()[0] > 0
     finally:
         con.close()
     served = duckdb.connect(str(warehouse / "sti.duckdb"), read_only=True)
     try:
-        values = set(served.execute("SELECT indicator_code, region_code, year, round(value, 9) "
-                                    "FROM marts.fct_indicator_value").fetchall())
+        values = set(
+            served.execute(
+                "SELECT indicator_code, region_code, year, round(value, 9) FROM marts.fct_indicator_value"
+            ).fetchall()
+        )
     finally:
         served.close()
     assert values == recorded
@@ -105,8 +115,12 @@ def test_one_refresh_at_a_time_and_a_killed_refresh_takes_its_dbt_along(case, tm
     try:
         wait_for(lambda: dbt_of(warehouse) or first.poll() is not None, "the first refresh to start dbt")
         assert first.poll() is None, (tmp_path / "first.log").read_text()
-        second = subprocess.run([str(STI), "refresh", "--sources", str(drop), "--warehouse", str(warehouse)],
-                                capture_output=True, text=True, timeout=120)
+        second = subprocess.run(
+            [str(STI), "refresh", "--sources", str(drop), "--warehouse", str(warehouse)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         # It exited while the first was still running, and named it.
         assert first.poll() is None and dbt_of(warehouse)
         assert second.returncode == 2, second.stdout + second.stderr

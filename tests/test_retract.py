@@ -47,15 +47,18 @@ def test_retract_withdraws_a_batch_until_its_file_changes(tiny_drop, good_wareho
     done = run_sti("retract", str(load_id), "--reason", "证书名单有误,待核实", "--warehouse", str(warehouse))
     assert done.code == 0, done.text
     history = run_sti("history", "--warehouse", str(warehouse)).out
-    assert re.search(rf"^\s+{load_id}\s+retracted\s.*{re.escape(CERT_FILE)}.*证书名单有误,待核实$", history, re.M), history
+    assert re.search(rf"^\s+{load_id}\s+retracted\s.*{re.escape(CERT_FILE)}.*证书名单有误,待核实$", history, re.M), (
+        history
+    )
     again = run_sti("retract", str(load_id), "--reason", "twice", "--warehouse", str(warehouse))
     assert again.code == 2 and "is retracted" in again.err
 
     # A killed publish left these; a client holds the served file open read-write during the refresh.
     (warehouse / ".sti.deadbeef.duckdb.tmp").write_bytes(b"half a file")
     (warehouse / ".sti.deadbeef.duckdb.tmp.wal").write_bytes(b"wal")
-    client = subprocess.Popen([sys.executable, "-c", HOLD_OPEN, str(warehouse / "sti.duckdb")],
-                              stdout=subprocess.PIPE, text=True)
+    client = subprocess.Popen(
+        [sys.executable, "-c", HOLD_OPEN, str(warehouse / "sti.duckdb")], stdout=subprocess.PIPE, text=True
+    )
     try:
         assert int(client.stdout.readline()) > 0
         run = refresh(drop, warehouse)
@@ -79,8 +82,9 @@ def test_retract_withdraws_a_batch_until_its_file_changes(tiny_drop, good_wareho
     assert marts_value(warehouse, "hightech_enterprise_count", drops.CITY, 2023) == count
     con = duckdb.connect(str(warehouse / "build.duckdb"), read_only=True)
     try:
-        statuses = con.execute("SELECT status FROM audit.load_ledger WHERE file = ? ORDER BY loaded_at",
-                               [CERT_FILE]).fetchall()
+        statuses = con.execute(
+            "SELECT status FROM audit.load_ledger WHERE file = ? ORDER BY loaded_at", [CERT_FILE]
+        ).fetchall()
     finally:
         con.close()
     assert [s for (s,) in statuses] == ["retracted", "published"]
@@ -92,11 +96,15 @@ def test_retract_waits_for_no_one_while_a_refresh_holds_the_warehouse(good_wareh
     warehouse = tmp_path / "warehouse"
     shutil.copytree(good_warehouse, warehouse)
     holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import sys, time; from pathlib import Path; from pipelines.warehouse.lock import warehouse_lock\n"
-         "with warehouse_lock(Path(sys.argv[1]), 'sti refresh'):\n    print('held', flush=True); time.sleep(600)",
-         str(warehouse)],
-        stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from pathlib import Path; from pipelines.warehouse.lock import warehouse_lock\n"
+            "with warehouse_lock(Path(sys.argv[1]), 'sti refresh'):\n    print('held', flush=True); time.sleep(600)",
+            str(warehouse),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout.readline().strip() == "held"

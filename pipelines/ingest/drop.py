@@ -58,8 +58,14 @@ def _inspect_source(drop: Path, source: str, inv: DropInventory) -> None:
             )
         elif not entry.is_file(follow_symlinks=False):
             inv.findings.append(
-                _finding(rel, "not_a_file", "this entry is not a regular file and is not read", "remove it from the drop",
-                         "ERROR", source)
+                _finding(
+                    rel,
+                    "not_a_file",
+                    "this entry is not a regular file and is not read",
+                    "remove it from the drop",
+                    "ERROR",
+                    source,
+                )
             )
         elif entry.name.startswith(_EDITOR_DEBRIS):
             inv.findings.append(

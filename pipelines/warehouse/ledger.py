@@ -46,7 +46,7 @@ def ensure_schemas(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
 
 
 def settled_shas(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
@@ -99,7 +99,9 @@ def record_landed(
     )
 
 
-def record_audit(con: duckdb.DuckDBPyConnection, refresh_id: str, source: str, sha256: str, findings: list[Finding]) -> bool:
+def record_audit(
+    con: duckdb.DuckDBPyConnection, refresh_id: str, source: str, sha256: str, findings: list[Finding]
+) -> bool:
     """The audit's verdict on a landed batch: its report, and `rejected` when a finding is an ERROR."""
     rejected = any(f.severity == "ERROR" for f in findings)
     con.execute(

@@ -29,7 +29,8 @@ class WarehouseBusy(Exception):
     def __init__(self, root: Path, holder: dict):
         self.holder = holder
         who = (
-            f"{holder.get('command', 'a refresh')} (pid {holder.get('pid', '?')}, started {holder.get('started_at', '?')} UTC)"
+            f"{holder.get('command', 'a refresh')} (pid {holder.get('pid', '?')}, "
+            f"started {holder.get('started_at', '?')} UTC)"
             if holder
             else "another process (it has not yet written who it is)"
         )
@@ -70,7 +71,7 @@ def warehouse_lock(root: Path, command: str | None = None) -> Iterator[None]:
         raise WarehouseBusy(root, holder) from None
     info = {
         "pid": os.getpid(),
-        "started_at": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S"),
+        "started_at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S"),
         "command": command or " ".join(["sti", *sys.argv[1:2]]),
     }
     os.ftruncate(fd, 0)
