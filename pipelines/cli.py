@@ -48,11 +48,13 @@ def _sigterm_as_interrupt():
 
 
 def _disk_full(outcome, warehouse: Path) -> bool:
+    from pipelines.warehouse.publication import DISK_FULL_MARKERS
+
     log = warehouse / "logs" / "refresh-latest.log"
     texts = [outcome.error or ""]
     if log.exists():
         texts.append(log.read_text(encoding="utf-8", errors="replace")[-200_000:])
-    return any(marker in t for t in texts for marker in ("No space left on device", "Errno 28", "ENOSPC"))
+    return any(marker in t for t in texts for marker in DISK_FULL_MARKERS)
 
 
 def cmd_refresh(args: argparse.Namespace) -> int:

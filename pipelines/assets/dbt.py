@@ -13,6 +13,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from pipelines.project import sti_dbt_project
 from pipelines.resources import WarehouseResource
+from pipelines.warehouse.publication import DISK_FULL_MARKERS
 
 
 class StiDbtTranslator(DagsterDbtTranslator):
@@ -48,9 +49,6 @@ def sti_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehous
         # dagster-dbt gives every invocation its own target dir (~20 MB); nothing reads it later.
         if not os.environ.get("STI_DEBUG"):
             shutil.rmtree(invocation.target_path, ignore_errors=True)
-
-
-DISK_FULL_MARKERS = ("No space left on device", "Errno 28", "ENOSPC")
 
 
 def describe_dbt_failures(run_results: Mapping[str, Any], build_db: Path, examples: int = 3) -> str:

@@ -28,6 +28,8 @@ from pipelines.warehouse.serving import write_serving_file
 JOURNAL = "publish.journal"
 _TMP_GLOB = ".sti.*.duckdb.tmp*"
 FAULT_ENV = "STI_FAULT_AT"
+# How a full disk shows in an error message, whichever writer (DuckDB, dbt, the OS) hit it.
+DISK_FULL_MARKERS = ("No space left on device", "Errno 28", "ENOSPC")
 
 
 def fault_point(name: str) -> None:
