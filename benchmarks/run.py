@@ -9,7 +9,7 @@ Steps (each measured command runs as its own child process, as a user would run 
 3. `sti refresh` of the drop into a fresh, empty warehouse (and a fresh DAGSTER_HOME), N times;
    after the first one, a second `sti refresh` of the unchanged drop (nothing new: the fixed
    cost of a refresh);
-4. the GX-only figure: `python -m pipelines.validation.bench --source patents --rows 1000000`, N times.
+4. the GX-only figure: `python benchmarks/gx_validate.py --source patents --rows 1000000`, N times.
 
 For every command: wall time, and peak RSS two ways — the largest single process (wait4's
 ru_maxrss, which covers the dbt child process too) and the peak sum of RSS over the process
@@ -38,6 +38,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 WORK = REPO / "benchmarks" / "work"
+GX_BENCH = REPO / "benchmarks" / "gx_validate.py"  # validate_batch alone, in its own process
 BIN = Path(sys.executable).parent
 STI = str(BIN / "sti")
 
@@ -291,7 +292,7 @@ def bench_gx(rows: int, runs: int, source: str = "patents") -> list[dict]:
     for i in range(runs):
         print(f"GX only ({source}, {rows:,} rows), run {i + 1}/{runs} ...", flush=True)
         log = WORK / f"gx-{i + 1}.log"
-        m = measure([sys.executable, "-m", "pipelines.validation.bench", "--source", source, "--rows", str(rows)], log=log)
+        m = measure([sys.executable, str(GX_BENCH), "--source", source, "--rows", str(rows)], log=log)
         text = log.read_text(encoding="utf-8")
         try:
             m.extra = json.loads(text[text.index("{"): text.rindex("}") + 1])
@@ -373,7 +374,7 @@ def write_results(path: Path, doc: dict) -> None:
     if g:
         lines.append(
             _row(
-                f"`python -m pipelines.validation.bench --source patents --rows {doc['gx_rows']:,}` (whole process)",
+                f"`python benchmarks/gx_validate.py --source patents --rows {doc['gx_rows']:,}` (whole process)",
                 g,
                 f"GX `validate_batch` alone: median {_median([x['extra'].get('validate_s') for x in g])} s "
                 f"(runs {', '.join(str(x['extra'].get('validate_s')) for x in g)}), "

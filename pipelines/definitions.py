@@ -3,7 +3,7 @@
 Configuration is resource config, nothing is read from the environment here: the warehouse resource
 defaults to the embedded sample drop and `warehouse/` (relative to the working directory, the repo
 root under `make ui`); a run points elsewhere with run config, as `sti refresh --sources --warehouse`
-does (pipelines/refresh.py) and the launchpad can:
+does (pipelines/publish/run_refresh.py) and the launchpad can:
 
     resources:
       warehouse:
@@ -15,14 +15,15 @@ from __future__ import annotations
 from dagster import Definitions
 from dagster_dbt import DbtCliResource
 
-from pipelines.assets.checks import contract_checks
-from pipelines.assets.dbt import sti_dbt_models
-from pipelines.assets.ingest import landing_assets, raw_tables
-from pipelines.assets.serving import serving_database
+from pipelines.audit.contract_checks import contract_checks
 from pipelines.jobs import nightly_refresh, refresh_job
 from pipelines.project import DBT_EXECUTABLE, sti_dbt_project
-from pipelines.resources import WarehouseResource
+from pipelines.publish.dbt_assets import sti_dbt_models
+from pipelines.publish.raw_assets import raw_tables
+from pipelines.publish.serving_asset import serving_database
+from pipelines.publish.warehouse_resource import WarehouseResource
 from pipelines.sensors import new_files_in_drop
+from pipelines.write.landing_assets import landing_assets
 
 defs = Definitions(
     assets=[*landing_assets, raw_tables, sti_dbt_models, serving_database],

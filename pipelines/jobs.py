@@ -1,4 +1,4 @@
-"""The refresh job, its schedule, and the sensor that notices new files in the drop."""
+"""The refresh job and its nightly schedule (the sensor that notices new files is in sensors.py)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Sensor: start a refresh when an entry of the drop appears or changes.
 
-A failed refresh needs no sensor of its own: the job's lifecycle (pipelines.resources.warehouse) rolls
+A failed refresh needs no sensor of its own: the job's lifecycle (pipelines.publish.warehouse_resource) rolls
 it back, whoever started it.
 """
 
@@ -10,7 +10,7 @@ import os
 from dagster import DefaultSensorStatus, RunRequest, SensorEvaluationContext, SkipReason, sensor
 
 from pipelines.jobs import refresh_job
-from pipelines.resources import WarehouseResource
+from pipelines.publish.warehouse_resource import WarehouseResource
 
 
 def drop_state(warehouse: WarehouseResource) -> str:

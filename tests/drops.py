@@ -4,7 +4,7 @@
 districts and a functional zone (常州市 320400: 天宁区 320402, 钟楼区 320404, 常州经开区),
 under 江苏省, for the years 2022-2023. It mixes the formats of DESIGN §2: UTF-8, UTF-8 with
 BOM and GBK CSVs, xlsx files with a title row and Excel date cells, 亿元 / 万元 / 元 headers,
-regions by code and by name. Every USCC is valid (`pipelines.uscc.make_uscc`).
+regions by code and by name. Every USCC is valid (`pipelines.contract.uscc.make_uscc`).
 
 A test that needs a variant copies the drop (`copy_drop`) and adds one file to it
 (`add_table` for a well-formed CSV/xlsx, `add_bytes` for anything else). `extra_good_file`
@@ -21,7 +21,7 @@ import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from pipelines.uscc import make_uscc
+from pipelines.contract.uscc import make_uscc
 
 YEARS = (2022, 2023)
 PROVINCE, CITY, TIANNING, ZHONGLOU, ZONE = "320000", "320400", "320402", "320404", "CZJKQ"

@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.cli import main as sti
-from pipelines.spec import SOURCES
+from pipelines.contract.sources import SOURCES
 from tests.conftest import sha256_file
 
 
@@ -97,7 +97,7 @@ def snapshot(warehouse: Path) -> Snapshot:
 
 def land_and_read(source: str, drop: Path, path: Path):
     """(batch, {column: values in row order} or None): one file through the refresh's own `land_file`."""
-    from pipelines.ingest.landing import land_file, sha256_of
+    from pipelines.write.landing import land_file, sha256_of
 
     con = duckdb.connect()
     try:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dagster import AssetKey, RunRequest, SkipReason, build_sensor_context
 
+from pipelines.contract.sources import SOURCES
 from pipelines.definitions import defs
-from pipelines.resources import WarehouseResource
+from pipelines.publish.warehouse_resource import WarehouseResource
 from pipelines.sensors import new_files_in_drop
-from pipelines.spec import SOURCES
 
 
 def test_refresh_job_covers_every_source_the_dbt_marts_and_serving():

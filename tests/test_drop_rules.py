@@ -10,8 +10,8 @@ import shutil
 import duckdb
 import pytest
 
-from pipelines.spec import SOURCES
-from pipelines.warehouse import ledger
+from pipelines.contract.sources import SOURCES
+from pipelines.publish import ledger
 from tests import drops
 from tests.drops import SME_HEADERS, TIANNING, uscc
 from tests.harness import raw_files, refresh, run_sti, snapshot
@@ -122,7 +122,7 @@ def test_row_count_warning_compares_like_with_like(tmp_path):
 
 
 def test_every_known_source_folder_is_read(tiny_drop):
-    from pipelines.ingest.drop import scan_drop
+    from pipelines.write.drop import scan_drop
 
     inventory = scan_drop(tiny_drop)
     assert not inventory.findings

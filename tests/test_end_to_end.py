@@ -95,7 +95,7 @@ def test_second_refresh_of_unchanged_drop_loads_nothing(refreshed):
 
 def test_new_batch_publishes_while_a_reader_holds_the_old_file(refreshed):
     """A BI tool keeps its connection during a refresh; the new file replaces the old by rename."""
-    from pipelines.uscc import make_uscc
+    from pipelines.contract.uscc import make_uscc
 
     serving = refreshed.warehouse / "sti.duckdb"
     before = read_marts(serving)

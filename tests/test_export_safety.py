@@ -150,7 +150,7 @@ def test_xlsx_has_no_formula_cell_and_text_is_a_string_cell(warehouse, text_colu
 def test_every_trigger_of_owasp_in_both_formats(tmp_path):
     """Tab and carriage return too (OWASP lists them); NULL stays empty; numbers and booleans keep
     their type; a text that merely contains a trigger later on is left alone."""
-    from pipelines.export import export_marts
+    from pipelines.serve.export import export_marts
 
     serving = tmp_path / "sti.duckdb"
     con = duckdb.connect(str(serving))

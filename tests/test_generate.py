@@ -20,11 +20,11 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from pipelines.contract.sources import MONEY_UNITS, NO, OTHER_UNITS, SOURCES, YES
+from pipelines.contract.uscc import is_valid_uscc, make_uscc, org_code_check_char, uscc_check_char
 from pipelines.generate import SCALES, ScaleConfig, generate
 from pipelines.generate.numbers import is_valid_application_no, patent_check_char
 from pipelines.generate.truth import ALL_INDICATORS, COUNT_INDICATORS, compute_truth, hightech_industry_codes
-from pipelines.spec import MONEY_UNITS, NO, OTHER_UNITS, SOURCES, YES
-from pipelines.uscc import is_valid_uscc, make_uscc, org_code_check_char, uscc_check_char
 
 SEED_CODES = {"2710", "2720", "2740", "2761", "2770", "3581", "3586", "3911", "3912", "3921",
               "3922", "3971", "3973", "3976", "3981", "3982", "3985", "4011", "4014", "4028"}

@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from pipelines.ingest.values import parse_bool, parse_date
+from pipelines.write.values import parse_bool, parse_date
 from tests.harness import land_and_read
 
 CERT_HEADER = "企业名称,统一社会信用代码,证书编号,发证日期,所属地区"

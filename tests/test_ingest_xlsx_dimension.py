@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from pipelines.ingest.landing import land_file, sha256_of
+from pipelines.write.landing import land_file, sha256_of
 from tests import drops
 
 

@@ -25,12 +25,12 @@ import openpyxl
 import pytest
 
 from pipelines.cli import main as sti
-from pipelines.ingest.convert import NUMBER_PATTERN
-from pipelines.ingest.readers import ReadError, note_findings, open_batch
-from pipelines.spec import SOURCES
+from pipelines.contract.sources import SOURCES
+from pipelines.write.convert import NUMBER_PATTERN
+from pipelines.write.readers import ReadError, note_findings, open_batch
 from tests import drops
-from tests.harness import land_and_read
 from tests.drops import ROSTER_HEADERS, SME_HEADERS, SME_ROWS, TIANNING, ZHONGLOU, uscc
+from tests.harness import land_and_read
 
 RD_HEADER = "所属地区,年度,R&D经费内部支出(万元),数据状态"
 

@@ -47,7 +47,7 @@ def start(drop: Path, warehouse: Path, log: Path, **env: str) -> subprocess.Pope
 
 def dbt_of(warehouse: Path) -> list[int]:
     """Live (not zombie) dbt processes building this warehouse, found by the build path on their command
-    line (`sti-dbt build --vars '{"build_db": ...}'`, pipelines/assets/dbt.py)."""
+    line (`sti-dbt build --vars '{"build_db": ...}'`, pipelines/publish/dbt_assets.py)."""
     target = str(warehouse.resolve() / "build.duckdb").encode()
     found = []
     for pid in filter(str.isdigit, os.listdir("/proc")):

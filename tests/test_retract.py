@@ -91,7 +91,7 @@ def test_retract_withdraws_a_batch_until_its_file_changes(tiny_drop, good_wareho
 
 
 def test_retract_waits_for_no_one_while_a_refresh_holds_the_warehouse(good_warehouse, tmp_path):
-    from pipelines.warehouse.lock import warehouse_lock
+    from pipelines.publish.lock import warehouse_lock
 
     warehouse = tmp_path / "warehouse"
     shutil.copytree(good_warehouse, warehouse)
@@ -99,7 +99,7 @@ def test_retract_waits_for_no_one_while_a_refresh_holds_the_warehouse(good_wareh
         [
             sys.executable,
             "-c",
-            "import sys, time; from pathlib import Path; from pipelines.warehouse.lock import warehouse_lock\n"
+            "import sys, time; from pathlib import Path; from pipelines.publish.lock import warehouse_lock\n"
             "with warehouse_lock(Path(sys.argv[1]), 'sti refresh'):\n    print('held', flush=True); time.sleep(600)",
             str(warehouse),
         ],

@@ -16,11 +16,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipelines.spec import SOURCES
-from pipelines.uscc import USCC_CHARSET, is_valid_uscc, make_uscc
-from pipelines.validation.findings import MAX_EXAMPLES, Finding
-from pipelines.validation.runner import compare_with_previous, validate_batch
-from pipelines.validation.suites import EXPECTATIONS_DIR, build_suite, load_suite, main as suites_main
+from pipelines.audit.findings import MAX_EXAMPLES, Finding
+from pipelines.audit.runner import compare_with_previous, validate_batch
+from pipelines.audit.suites import EXPECTATIONS_DIR, build_suite, load_suite
+from pipelines.audit.suites import main as suites_main
+from pipelines.contract.sources import SOURCES
+from pipelines.contract.uscc import USCC_CHARSET, is_valid_uscc, make_uscc
 
 TODAY = dt.date(2025, 6, 30)
 FIRST_ROW = 3  # title row + header row
@@ -160,7 +161,7 @@ def test_every_source_has_a_suite_that_loads():
 
 
 def test_suite_json_is_up_to_date_with_spec():
-    # Regenerate with: python -m pipelines.validation.suites
+    # Regenerate with: python -m pipelines.audit.suites
     assert suites_main(["--check"]) == 0
 
 
@@ -205,7 +206,7 @@ def test_uscc_expectation_is_custom_and_holder_uscc_is_optional():
 
 
 def test_uscc_mask_agrees_with_is_valid_uscc():
-    from pipelines.validation.custom_expectations import uscc_mask
+    from pipelines.audit.custom_expectations import uscc_mask
 
     rnd = random.Random(7)
     codes = [make_uscc("320400", f"{rnd.randrange(10**7, 10**8)}") for _ in range(200)]
@@ -328,7 +329,7 @@ def test_every_rule_of_every_suite_is_exercised():
     exercised = {(c[0], c[1]) for c in CASES}
     declared = {(s, e.meta["rule"]) for s in SOURCES for e in build_suite(s).expectations}
     # not_null / type / known_region / uscc / key rules are generated identically for every
-    # source from spec.py; one case per rule id suffices for those.
+    # source from contract/sources.py; one case per rule id suffices for those.
     generic = {"not_null", "type", "known_region", "uscc_check_digit", "duplicate_key", "blank_value",
                "allowed_value", "negative_value", "year_range", "year_in_future", "date_in_future",
                "date_too_early"}  # fmt: skip
@@ -438,7 +439,7 @@ def test_compare_with_previous(rows, previous, rule):
 
 def test_column_split_mode_reports_the_same(monkeypatch):
     """Big batches run one GX validation per column group; the findings must not change."""
-    import pipelines.validation.runner as runner
+    import pipelines.audit.runner as runner
 
     # a row_condition, a compound key, a column pair, a type and a not-null rule
     picked = {

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.spec import SOURCES
-from pipelines.warehouse.schema import all_ddl
+from pipelines.contract.sources import SOURCES
+from pipelines.publish.schema import all_ddl
 
 D = dt.date
 

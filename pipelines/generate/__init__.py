@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from pipelines.contract.sources import SOURCES
 from pipelines.generate.batches import Rows
 from pipelines.generate.certificates import certificate_rows
 from pipelines.generate.economy import build_series, economy_rows
@@ -33,7 +34,6 @@ from pipelines.generate.roster import roster_rows
 from pipelines.generate.targets import write_targets
 from pipelines.generate.truth import compute_truth, hightech_industry_codes, write_truth
 from pipelines.generate.writers import DropWriter
-from pipelines.spec import SOURCES
 
 __all__ = ["SCALES", "GenerateSummary", "ScaleConfig", "generate"]
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from pipelines.spec import MONEY_UNITS, SOURCES, Column
+from pipelines.contract.sources import MONEY_UNITS, SOURCES, Column
 
 DATE_STYLES = ("iso", "slash", "dot", "compact", "zh", "excel")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from pipelines.uscc import USCC_CHARSET, make_uscc
+from pipelines.contract.uscc import USCC_CHARSET, make_uscc
 
 # Affine bijections x -> (a*x + b) mod m need gcd(a, m) == 1.
 _ORG_DIGITS_SPACE = 10**8

@@ -10,7 +10,7 @@ import csv
 import io
 from pathlib import Path
 
-from pipelines.spec import SOURCES
+from pipelines.contract.sources import SOURCES
 
 REFERENCE = Path(__file__).parent / "reference" / "plan_targets.csv"
 OUT_NAME = "规划目标.csv"

@@ -1,0 +1,96 @@
+"""The dbt project as Dagster assets: `dbt build` (seeds, models, tests, unit tests) on build.duckdb."""
+
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, Mapping
+
+import duckdb
+from dagster import AssetExecutionContext, AssetKey, Failure
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+
+from pipelines.project import sti_dbt_project
+from pipelines.publish.publication import DISK_FULL_MARKERS
+from pipelines.publish.warehouse_resource import WarehouseResource
+
+
+class StiDbtTranslator(DagsterDbtTranslator):
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        # staging / intermediate / marts, from the folder the model lives in.
+        fqn = dbt_resource_props.get("fqn", [])
+        if dbt_resource_props.get("resource_type") == "model" and len(fqn) > 2:
+            return fqn[1]
+        return "reference" if dbt_resource_props.get("resource_type") == "seed" else None
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> AssetKey:
+        if dbt_resource_props.get("resource_type") == "source":
+            # raw.<source> is produced by the raw multi-asset (raw_assets.py) under the same key.
+            return AssetKey([dbt_resource_props["source_name"], dbt_resource_props["name"]])
+        return super().get_asset_key(dbt_resource_props)
+
+
+@dbt_assets(manifest=sti_dbt_project.manifest_path, dagster_dbt_translator=StiDbtTranslator())
+def sti_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource) -> Iterator:
+    # The build database of this run's warehouse, for this invocation only (profiles.yml reads the var).
+    build_db = json.dumps({"build_db": str(warehouse.build_db)}, ensure_ascii=False)
+    invocation = dbt.cli(["build", "--vars", build_db], context=context, raise_on_error=False)
+    try:
+        yield from invocation.stream()
+        if not invocation.is_successful():
+            # A sentence naming each failed test and its failing rows, not "the dbt CLI process failed".
+            try:
+                run_results = invocation.get_artifact("run_results.json")
+            except Exception:  # no artifact: dbt did not get as far as running anything
+                run_results = {}
+            raise Failure(description=describe_dbt_failures(run_results, warehouse.build_db))
+    finally:
+        # dagster-dbt gives every invocation its own target dir (~20 MB); nothing reads it later.
+        if not os.environ.get("STI_DEBUG"):
+            shutil.rmtree(invocation.target_path, ignore_errors=True)
+
+
+def describe_dbt_failures(run_results: Mapping[str, Any], build_db: Path, examples: int = 3) -> str:
+    """What failed in a `dbt build`, with a few failing rows of each failed test."""
+    failed = [r for r in run_results.get("results", []) if r.get("status") in ("fail", "error", "runtime error")]
+    if any(marker in str(r.get("message")) for r in failed for marker in DISK_FULL_MARKERS):
+        return (
+            "dbt build failed: the disk holding the warehouse is full (No space left on device); nothing was "
+            f"published\n  fix: free space on the disk of {build_db.parent} (df -h) and run sti refresh again; the "
+            "batches of this refresh are rolled back and loaded again"
+        )
+    if not failed:
+        return "dbt build failed before running any test (see the dbt log above); nothing was published"
+    lines = [f"dbt build failed ({len(failed)} node(s)); nothing was published and this refresh's batches are rolled back:"]
+    con = None
+    try:
+        con = duckdb.connect(str(build_db), read_only=True)
+    except duckdb.Error:
+        pass
+    try:
+        for result in failed:
+            # test.sti.<name>[.<hash>], model.sti.<name>, unit_test.sti.<model>.<name>
+            parts = str(result.get("unique_id", "?")).split(".")
+            kind, name = parts[0], ".".join(parts[2:3] + (parts[3:] if parts[0] == "unit_test" else []))
+            count = f", {result['failures']} failing row(s)" if result.get("failures") else ""
+            message = (str(result.get("message") or "").strip().splitlines() or [""])[0]
+            lines.append(f"  {kind} {name or parts[-1]}{count}: {message}")
+            code = result.get("compiled_code")
+            if kind == "test" and result.get("status") == "fail" and code and con is not None:
+                try:
+                    cur = con.execute(f"SELECT * FROM (\n{code}\n) LIMIT {examples}")
+                    names = [d[0] for d in cur.description]
+                    for row in cur.fetchall():
+                        text = ", ".join(f"{n}={v}" for n, v in zip(names, row))
+                        lines.append(f"      e.g. {text[:300]}")
+                except duckdb.Error:
+                    pass
+    finally:
+        if con is not None:
+            con.close()
+    lines.append(
+        "  fix: the failing rows come from the data of this refresh (tests/ and models/ of dbt_project say what each "
+        "test checks); correct or withdraw the batch that causes them and run sti refresh again"
+    )
+    return "\n".join(lines)

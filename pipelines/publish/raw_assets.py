@@ -1,0 +1,66 @@
+"""Publish step, part 1: append the refresh's audited batches to `raw`, as one Dagster multi-asset.
+
+`raw/<source>`: all accepted batches of the refresh go to `raw` in one transaction (ledger status
+`pending` until the serving file includes them) — only if no batch of the refresh and no entry of
+the drop was rejected (all-or-nothing). Then `dbt_assets.py` builds and tests the marts and
+`serving_asset.py` publishes them.
+"""
+
+from dagster import AssetExecutionContext, AssetKey, AssetSpec, Failure, MaterializeResult, MetadataValue, multi_asset
+
+from pipelines.contract.sources import SOURCES
+from pipelines.project import project_fingerprint
+from pipelines.publish import ledger
+from pipelines.publish.schema import typed_columns
+from pipelines.publish.warehouse_resource import WarehouseResource
+from pipelines.write.landing import landing_table
+from pipelines.write.landing_assets import landing_key
+
+
+def raw_key(source: str) -> AssetKey:
+    return AssetKey(["raw", source])
+
+
+@multi_asset(
+    specs=[
+        AssetSpec(raw_key(source), deps=[landing_key(source)], skippable=True, group_name="ingest", kinds={"duckdb"})
+        for source in SOURCES
+    ],
+    can_subset=False,
+)
+def raw_tables(context: AssetExecutionContext, warehouse: WarehouseResource):
+    """Append this refresh's accepted batches to `raw` (status pending until the marts are served)."""
+    refresh_id = context.run.run_id
+    with warehouse.connect() as con:
+        rejected = [f for _s, f, _r in ledger.rejected_batches(con, refresh_id)]
+        rejected += ledger.drop_rejections(con, refresh_id)
+        if rejected:
+            raise Failure(
+                description=f"{len(rejected)} batch(es) or drop entries rejected, nothing published: "
+                f"{', '.join(rejected)}",
+                metadata={"rejected": MetadataValue.json(rejected)},
+            )
+        batches = ledger.landed_batches(con, refresh_id)
+        if not batches and warehouse.serving_db.exists() and not ledger.needs_rebuild(con, project_fingerprint()):
+            context.log.info("no new batch and the served marts are current: nothing to publish")
+            ledger.mark_unchanged(con, refresh_id)
+            return
+        appended: dict[str, int] = {source: 0 for source in SOURCES}
+        con.execute("BEGIN TRANSACTION")
+        load_id = ledger.next_load_id(con)
+        published_at = ledger.now()
+        for source, file, sha in batches:
+            cols = ", ".join(f'"{name}"' for name, _t in typed_columns(source))
+            table = landing_table(sha)
+            count = con.execute(
+                f'INSERT INTO raw."{source}" SELECT {cols}, _extra, ?, ?, _row_number FROM {table}',
+                [load_id, file],
+            ).fetchone()[0]
+            ledger.mark_pending(con, refresh_id, sha, load_id, published_at)
+            appended[source] += int(count)
+            load_id += 1
+        con.execute("COMMIT")
+        for _source, _file, sha in batches:
+            con.execute(f"DROP TABLE IF EXISTS {landing_table(sha)}")
+    for source, count in appended.items():
+        yield MaterializeResult(asset_key=raw_key(source), metadata={"rows_appended": count})

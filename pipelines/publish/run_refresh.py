@@ -1,0 +1,107 @@
+"""Run the refresh job in-process (as `sti refresh` and the tests do) and summarise it."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+from dagster import DagsterInstance, ExecuteInProcessResult
+
+from pipelines.audit.validation_report import batches_of
+from pipelines.project import REPO_ROOT, ensure_manifest
+from pipelines.publish import ledger
+from pipelines.publish.ledger import RunStatus
+from pipelines.publish.warehouse_resource import first_failure
+
+
+def dagster_instance() -> DagsterInstance:
+    """The instance in DAGSTER_HOME; a project-local folder when the variable is not set."""
+    home = os.environ.get("DAGSTER_HOME")
+    if not home:
+        home = str(REPO_ROOT / ".dagster_home")
+        os.environ["DAGSTER_HOME"] = home
+    Path(home).mkdir(parents=True, exist_ok=True)
+    config = Path(home) / "dagster.yaml"
+    if not config.exists():
+        # No network beyond package registries here, and a warehouse has no business phoning home.
+        config.write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
+    return DagsterInstance.get()
+
+
+@dataclass
+class BatchLine:
+    source: str  # "(drop)" for an entry of the drop that is not a batch
+    file: str
+    status: str
+    rows: int
+    findings: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class RefreshOutcome:
+    run_id: str
+    status: str  # a ledger.RunStatus: published, unchanged, rejected or failed
+    batches: list[BatchLine]
+    error: str | None = None
+    changes: dict[str, int] | None = None
+    retracted: list[tuple[int, str, str]] = field(default_factory=list)  # (load_id, file, reason) kept out
+    recovery: list[str] = field(default_factory=list)  # what it finished or undid of an interrupted refresh
+
+    @property
+    def rejected(self) -> list[BatchLine]:
+        return [b for b in self.batches if b.status == "rejected"]
+
+
+def run_refresh(sources: Path, warehouse: Path, log_level: str = "CRITICAL") -> RefreshOutcome:
+    """The refresh job, in-process; the job's lifecycle (pipelines.publish.warehouse_resource) takes the
+    warehouse lock, recovers, rolls back and settles the run record, as for a scheduled run."""
+    ensure_manifest()  # the definitions load the dbt manifest; outside `dagster dev` nothing else makes it
+    from pipelines.definitions import defs
+
+    job = defs.resolve_job_def("refresh")
+    log_path = warehouse / "logs" / "refresh-latest.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    # dbt's console output (hundreds of lines per build) goes to a log file, not the summary; so does
+    # Dagster's note that an unchanged refresh's skipped dbt step gated nothing.
+    logging.getLogger("dagster._core.execution.plan.active").setLevel(logging.ERROR)
+    with log_path.open("w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
+        result = _execute(job, sources, warehouse, log_level)
+    return _summarise(result, warehouse)
+
+
+def _execute(job, sources: Path, warehouse: Path, log_level: str) -> ExecuteInProcessResult:
+    return job.execute_in_process(
+        run_config={
+            "resources": {"warehouse": {"config": {"sources_dir": str(sources), "warehouse_dir": str(warehouse)}}},
+            "loggers": {"console": {"config": {"log_level": log_level}}},
+        },
+        instance=dagster_instance(),
+        raise_on_error=False,
+    )
+
+
+def _summarise(result: ExecuteInProcessResult, warehouse: Path) -> RefreshOutcome:
+    """What the run left in the ledger, read back (the job settled it; this only reads)."""
+    run_id = result.run_id
+    error = first_failure(result.all_events)
+    build_db = warehouse / "build.duckdb"
+    if not build_db.exists():
+        return RefreshOutcome(run_id, str(RunStatus.FAILED), [], error)
+    con = duckdb.connect(str(build_db), read_only=True)
+    try:
+        batches = [BatchLine(b["source"], b["file"], b["status"], b["rows"], b["findings"]) for b in batches_of(con, run_id)]
+        record = ledger.run_record(con, run_id)
+        retracted = ledger.retracted_batches(con)
+    finally:
+        con.close()
+    status, recovery = record or (str(RunStatus.FAILED), [])
+    changes = None
+    last = warehouse / "reports" / "last_publish.json"
+    if status == RunStatus.PUBLISHED and last.exists():
+        changes = json.loads(last.read_text()).get("indicator_values")
+    return RefreshOutcome(run_id, status, batches, error, changes, retracted, recovery)

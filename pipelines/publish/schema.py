@@ -1,0 +1,96 @@
+"""DDL of the persistent schemas of build.duckdb: `raw` (published batches) and `audit` (ledger).
+
+dbt reads both as sources; the refresh writes them (`raw` in raw_assets.py, `audit` through
+ledger.py). Column names of raw tables are the English aliases of DESIGN §2 (see
+`pipelines.contract.sources`), values already converted.
+"""
+
+from __future__ import annotations
+
+from pipelines.contract.sources import SOURCES, SQL_TYPE
+
+# Lineage columns every raw row carries. `_load_id` grows with publication order, so
+# "later batch wins" is "larger _load_id wins".
+LINEAGE_COLUMNS: list[tuple[str, str]] = [
+    ("_extra", "VARCHAR"),  # JSON object of columns the contract does not know
+    ("_load_id", "BIGINT"),
+    ("_source_file", "VARCHAR"),  # path relative to the drop root, e.g. patents/2023.csv
+    ("_row_number", "INTEGER"),  # row number as it appears in the file (1-based)
+]
+
+
+def typed_columns(source: str) -> list[tuple[str, str]]:
+    return [(c.name, SQL_TYPE[c.kind]) for c in SOURCES[source].columns]
+
+
+def raw_table_ddl(source: str, schema: str = "raw", table: str | None = None) -> str:
+    cols = typed_columns(source) + LINEAGE_COLUMNS
+    body = ",\n  ".join(f'"{name}" {typ}' for name, typ in cols)
+    return f'CREATE TABLE IF NOT EXISTS {schema}."{table or source}" (\n  {body}\n)'
+
+
+LEDGER_DDL = """
+CREATE TABLE IF NOT EXISTS audit.load_ledger (
+  load_id      BIGINT,      -- publication order; NULL for rejected batches
+  source       VARCHAR NOT NULL,
+  file         VARCHAR NOT NULL,   -- path relative to the drop root
+  sha256       VARCHAR NOT NULL,
+  row_count    BIGINT,
+  status       VARCHAR NOT NULL,   -- a ledger.BatchStatus
+  refresh_id   VARCHAR NOT NULL,   -- the Dagster run id of the refresh that saw it
+  loaded_at    TIMESTAMP NOT NULL,
+  published_at TIMESTAMP,
+  header_map   VARCHAR,            -- JSON: raw column -> header as written, with unit
+  report       VARCHAR             -- JSON list of findings (rejected batches, warnings)
+)
+"""
+
+# Columns added after the first release: warehouses built before them get them on open.
+LEDGER_MIGRATIONS = [
+    "ALTER TABLE audit.load_ledger ADD COLUMN IF NOT EXISTS retracted_at TIMESTAMP",
+    "ALTER TABLE audit.load_ledger ADD COLUMN IF NOT EXISTS retract_reason VARCHAR",
+    "ALTER TABLE audit.refresh_log ADD COLUMN IF NOT EXISTS recovery VARCHAR",
+]
+
+DROP_FINDINGS_DDL = """
+CREATE TABLE IF NOT EXISTS audit.drop_findings (
+  refresh_id VARCHAR NOT NULL,
+  path       VARCHAR NOT NULL,   -- the entry of the drop, relative to its root
+  rule       VARCHAR NOT NULL,
+  severity   VARCHAR NOT NULL,   -- ERROR rejects the refresh, WARN is reported
+  message    VARCHAR NOT NULL,
+  fix        VARCHAR NOT NULL
+)
+"""
+
+# The indicator values of the publication now served, so that the next one can count what it
+# adds, changes and removes without opening sti.duckdb (a BI client may hold it).
+PUBLISHED_VALUES_DDL = """
+CREATE TABLE IF NOT EXISTS audit.published_indicator_value (
+  indicator_code VARCHAR NOT NULL,
+  region_code    VARCHAR NOT NULL,
+  year           INTEGER NOT NULL,
+  value          DOUBLE
+)
+"""
+
+REFRESH_DDL = """
+CREATE TABLE IF NOT EXISTS audit.refresh_log (
+  refresh_id   VARCHAR NOT NULL,
+  started_at   TIMESTAMP NOT NULL,
+  finished_at  TIMESTAMP,
+  status       VARCHAR NOT NULL,   -- running | published | rejected | failed | unchanged
+  sources_dir  VARCHAR,
+  batches_loaded   INTEGER,
+  batches_rejected INTEGER,
+  project_fingerprint VARCHAR,     -- hash of the dbt project + catalogue that built the marts
+  recovery     VARCHAR             -- JSON list: what this refresh finished or undid of an earlier one
+)
+"""
+
+
+def all_ddl() -> list[str]:
+    stmts = ["CREATE SCHEMA IF NOT EXISTS raw", "CREATE SCHEMA IF NOT EXISTS audit"]
+    stmts += [raw_table_ddl(name) for name in SOURCES]
+    stmts += [LEDGER_DDL, REFRESH_DDL, *LEDGER_MIGRATIONS, DROP_FINDINGS_DDL, PUBLISHED_VALUES_DDL]
+    return stmts

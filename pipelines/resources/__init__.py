@@ -1,3 +1,0 @@
-from pipelines.resources.warehouse import WarehouseResource
-
-__all__ = ["WarehouseResource"]

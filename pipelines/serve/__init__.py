@@ -1,0 +1,1 @@
+"""What reads the published `sti.duckdb` (schema `marts` only): lineage, the report, the exports."""

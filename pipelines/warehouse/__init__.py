@@ -1,1 +1,0 @@
-"""Warehouse state on disk: the build database, its raw and audit schemas, the serving file."""
