@@ -1,6 +1,15 @@
--- Every catalogue indicator is computed by some int_indicators__* model, and no model
--- computes a code the catalogue does not define. (The families emit every
--- region × spine year, so once regions and a spine year exist every code must appear.)
+-- Every catalogue indicator has a contribution rule, and every rule belongs to a catalogue
+-- indicator. The rules are read from the int_contributions__* models' own SQL (each rule
+-- names its code as `'<code>' as indicator_code`), so a missing rule is caught even on a
+-- drop where the source is empty.
+
+{% set rule_codes = [] %}
+{% for node in graph.nodes.values()
+    if node.resource_type == 'model' and node.name.startswith('int_contributions__') %}
+    {% for code in modules.re.findall("'([a-z0-9_]+)' as indicator_code", node.raw_code) %}
+        {% do rule_codes.append(code) %}
+    {% endfor %}
+{% endfor %}
 
 with catalogue as (
 
@@ -8,30 +17,27 @@ with catalogue as (
 
 ),
 
-computed as (
+rules as (
 
-    select distinct indicator_code from {{ ref('int_indicator_values') }}
-
-),
-
-grid_is_empty as (
-
-    select count(*) = 0 as is_empty from {{ ref('int_region_year_grid') }}
+    select rules.indicator_code from (
+        values
+        {% for code in rule_codes | unique %}
+            ('{{ code }}'){% if not loop.last %},{% endif %}
+        {% endfor %}
+    ) as rules (indicator_code)
 
 )
 
 select
-    'in the catalogue but not computed' as problem,
+    'in the catalogue but no contribution rule' as problem,
     catalogue.indicator_code
 from catalogue
-where
-    catalogue.indicator_code not in (select computed.indicator_code from computed)
-    and not (select grid_is_empty.is_empty from grid_is_empty)
+where catalogue.indicator_code not in (select rules.indicator_code from rules)
 
 union all
 
 select
-    'computed but not in the catalogue' as problem,
-    computed.indicator_code
-from computed
-where computed.indicator_code not in (select catalogue.indicator_code from catalogue)
+    'a contribution rule for a code the catalogue does not define' as problem,
+    rules.indicator_code
+from rules
+where rules.indicator_code not in (select catalogue.indicator_code from catalogue)

@@ -1,20 +1,17 @@
--- Every row of fct_indicator_value has at least one indicator_lineage row for each input of
--- its indicator (macros/indicator_inputs.sql), and no source batch computed by the
--- int_lineage__* models is left out of the mart for want of a declared input.
+-- Every row of fct_indicator_value has an indicator_lineage row for its numerator, and a
+-- ratio one for its denominator too; a value with a non-zero numerator names a batch.
 
 with facts as (
 
     select
-        indicator_code,
-        region_code,
-        year
-    from {{ ref('fct_indicator_value') }}
-
-),
-
-indicator_inputs as (
-
-    {{ indicator_inputs_values() }}
+        facts.indicator_code,
+        facts.region_code,
+        facts.year,
+        facts.numerator,
+        indicators.value_type
+    from {{ ref('fct_indicator_value') }} as facts
+    inner join {{ ref('dim_indicator') }} as indicators
+        on indicators.indicator_code = facts.indicator_code
 
 ),
 
@@ -25,65 +22,36 @@ lineage as (
         region_code,
         year,
         input_role,
-        source,
-        count(*) as n_rows
+        count(*) filter (where not superseded) as n_rows,
+        count(load_id) filter (where not superseded) as n_batches
     from {{ ref('indicator_lineage') }}
     group by all
 
 ),
 
-batches as (
+expected as (
 
-    select distinct
-        indicator_code,
-        input_role,
-        source
-    from {{ ref('int_indicator_input_batches') }}
+    select
+        facts.*,
+        roles.input_role
+    from facts
+    cross join (values ('numerator'), ('denominator')) as roles (input_role)
+    where roles.input_role = 'numerator' or facts.value_type = 'ratio'
 
 )
 
 select
-    'value without the lineage of an input' as problem,
-    facts.indicator_code,
-    facts.region_code,
-    facts.year,
-    indicator_inputs.input_role,
-    indicator_inputs.source
-from facts
-inner join indicator_inputs
-    on indicator_inputs.indicator_code = facts.indicator_code
+    expected.indicator_code,
+    expected.region_code,
+    expected.year,
+    expected.input_role,
+    coalesce(lineage.n_rows, 0) as n_lineage_rows
+from expected
 left join lineage
-    on lineage.indicator_code = facts.indicator_code
-    and lineage.region_code = facts.region_code
-    and lineage.year = facts.year
-    and lineage.input_role = indicator_inputs.input_role
-    and lineage.source = indicator_inputs.source
-where lineage.indicator_code is null
-
-union all
-
-select
-    'value of an indicator without declared inputs' as problem,
-    facts.indicator_code,
-    facts.region_code,
-    facts.year,
-    null as input_role,
-    null as source
-from facts
-where facts.indicator_code not in (select indicator_inputs.indicator_code from indicator_inputs)
-
-union all
-
-select
-    'batches of an undeclared input' as problem,
-    batches.indicator_code,
-    null as region_code,
-    null as year,
-    batches.input_role,
-    batches.source
-from batches
-left join indicator_inputs
-    on indicator_inputs.indicator_code = batches.indicator_code
-    and indicator_inputs.input_role = batches.input_role
-    and indicator_inputs.source = batches.source
-where indicator_inputs.indicator_code is null
+    on lineage.indicator_code = expected.indicator_code
+    and lineage.region_code = expected.region_code
+    and lineage.year = expected.year
+    and lineage.input_role = expected.input_role
+where
+    lineage.n_rows is null
+    or (expected.input_role = 'numerator' and expected.numerator <> 0 and lineage.n_batches = 0)

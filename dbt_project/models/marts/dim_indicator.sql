@@ -18,7 +18,10 @@ select
     sources,
     description,
     value_type,
+    measure,
     scale,
+    numerator_rollup,
+    denominator_rollup,
     plans
 
 from catalogue

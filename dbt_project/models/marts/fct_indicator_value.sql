@@ -4,6 +4,8 @@
 --     not 0; value = numerator × scale / denominator (scale from the catalogue:
 --     100 for %, 10000 for 家/万家, 1 for 件/万人).
 -- Unit, type and scale come from dim_indicator, the single home of the definitions.
+-- obs_status and from_children say whether a region-level input is a 初步 figure or was
+-- summed from the children (int_indicator_values).
 
 with indicator_values as (
 
@@ -32,7 +34,9 @@ published as (
         indicators.scale,
         indicators.unit,
         indicator_values.numerator,
-        indicator_values.denominator
+        indicator_values.denominator,
+        indicator_values.is_provisional,
+        indicator_values.from_children
     from indicator_values
     inner join indicators
         on indicators.indicator_code = indicator_values.indicator_code
@@ -59,6 +63,9 @@ select
     ) as value,
     cast(numerator as double) as numerator,
     cast(case when value_type = 'ratio' then denominator end as double) as denominator,
-    unit
+    unit,
+    -- SDMX CL_OBS_STATUS: P (provisional) when an input of the value is a 初步 figure
+    case when is_provisional then 'P' else 'A' end as obs_status,
+    from_children
 
 from published

@@ -1,12 +1,10 @@
 -- Lineage of every published indicator value (DESIGN §4): for every row of
 -- fct_indicator_value, the formula and definitions, and each input with its source batch
 -- (load_id, file, sha256, published at), the number of rows of that batch that fed the
--- value, the vintage used for region-level inputs, and a query that lists the contributing
--- rows. One row per indicator × region × year × input role × source × batch.
---
--- Every value has at least one row per input of its indicator (macros/indicator_inputs.sql):
--- an input no row fed (a count of 0, a numerator of 0) keeps one row with its source,
--- load_id NULL and row_count 0.
+-- value, and for region-level inputs the vintage used and the vintages it superseded.
+-- One row per indicator × region × year × input role × source × batch (× superseded).
+-- An input no row fed (a count of 0, a numerator of 0) keeps one row with load_id NULL
+-- and row_count 0; the rows themselves are in fct_indicator_contribution.
 
 with facts as (
 
@@ -28,20 +26,27 @@ indicators as (
         indicator_code,
         formula,
         numerator as numerator_definition,
-        denominator as denominator_definition
+        denominator as denominator_definition,
+        value_type
     from {{ ref('dim_indicator') }}
-
-),
-
-indicator_inputs as (
-
-    {{ indicator_inputs_values() }}
 
 ),
 
 batches as (
 
-    select * from {{ ref('int_indicator_input_batches') }}
+    select * from {{ ref('int_indicator_lineage_batches') }}
+
+),
+
+-- the source each role of each indicator reads, as seen in its contributing rows
+role_sources as (
+
+    select
+        indicator_code,
+        role,
+        min(source) as source
+    from {{ ref('int_indicator_contributions') }}
+    group by indicator_code, role
 
 ),
 
@@ -56,34 +61,38 @@ ledger as (
 
 ),
 
--- every value × every input its indicator has
-expected_inputs as (
+roles as (
 
     select
         facts.*,
-        indicator_inputs.input_role,
-        indicator_inputs.source,
-        indicator_inputs.contributors_sql_template
+        roles.input_role
     from facts
-    inner join indicator_inputs
-        on indicator_inputs.indicator_code = facts.indicator_code
+    inner join indicators
+        on indicators.indicator_code = facts.indicator_code
+    cross join (values ('numerator'), ('denominator')) as roles (input_role)
+    where roles.input_role = 'numerator' or indicators.value_type = 'ratio'
 
 ),
 
 lineage as (
 
     select
-        expected_inputs.*,
+        roles.*,
+        coalesce(batches.source, role_sources.source) as source,
         batches.load_id,
         coalesce(batches.row_count, 0) as row_count,
-        batches.vintage_status
-    from expected_inputs
+        batches.amount,
+        batches.vintage_status,
+        coalesce(batches.superseded, false) as superseded
+    from roles
     left join batches
-        on batches.indicator_code = expected_inputs.indicator_code
-        and batches.region_code = expected_inputs.region_code
-        and batches.year = expected_inputs.year
-        and batches.input_role = expected_inputs.input_role
-        and batches.source = expected_inputs.source
+        on batches.indicator_code = roles.indicator_code
+        and batches.region_code = roles.region_code
+        and batches.year = roles.year
+        and batches.role = roles.input_role
+    left join role_sources
+        on role_sources.indicator_code = roles.indicator_code
+        and role_sources.role = roles.input_role
 
 )
 
@@ -105,11 +114,9 @@ select
     ledger.sha256,
     ledger.published_at,
     cast(lineage.row_count as bigint) as row_count,
+    cast(lineage.amount as double) as amount,
     lineage.vintage_status,
-    replace(
-        replace(lineage.contributors_sql_template, '{region}', replace(lineage.region_code, '''', '''''')),
-        '{year}', cast(lineage.year as varchar)
-    ) as contributors_sql
+    lineage.superseded
 
 from lineage
 inner join indicators
