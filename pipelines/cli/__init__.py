@@ -49,6 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--year", required=True, type=int)
     p.add_argument("--warehouse", default="warehouse")
     p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument(
+        "--contributors", action="store_true", help="also list the source rows behind the value (USCC or key, name, file, row)"
+    )
     p.set_defaults(func=cmd_lineage)
 
     p = sub.add_parser("report", help="HTML report of every indicator and plan target, with charts")

@@ -76,7 +76,9 @@ def cmd_lineage(args: argparse.Namespace) -> int:
     from pipelines.serve.lineage import LineageError, lineage, render
 
     try:
-        story = lineage(Path(args.warehouse) / "sti.duckdb", args.code, args.region, args.year)
+        story = lineage(
+            Path(args.warehouse) / "sti.duckdb", args.code, args.region, args.year, contributors=args.contributors
+        )
     except LineageError as exc:
         return fail(exc.message, exc.fix)
     if args.json:
