@@ -87,11 +87,15 @@ def patents_frame(rows: int, defect_rate: float = 0.0, seed: int = 1) -> pd.Data
     df = pd.DataFrame(
         {
             "application_no": pd.array(app_no, dtype="str"),
-            "patent_type": pd.array(rng.choice(np.array(["发明", "实用新型", "外观设计"], dtype=object), rows), dtype="str"),
+            "patent_type": pd.array(
+                rng.choice(np.array(["发明", "实用新型", "外观设计"], dtype=object), rows), dtype="str"
+            ),
             "application_date": app,
             "grant_date": grant,
             "lapse_date": lapse,
-            "holder_name": pd.array(pd.Series(rng.integers(0, rows // 10 + 1, rows)).astype(str).radd("企业"), dtype="str"),
+            "holder_name": pd.array(
+                pd.Series(rng.integers(0, rows // 10 + 1, rows)).astype(str).radd("企业"), dtype="str"
+            ),
             "holder_uscc": pd.array(holder, dtype="str"),
             "region": pd.array(regions[rng.integers(0, len(regions), size=rows)], dtype="str"),
             "high_value": pd.array(rng.random(rows) < 0.2, dtype="boolean"),

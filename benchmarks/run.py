@@ -4,7 +4,8 @@
     python benchmarks/run.py --runs 1 --gx-rows 100000   # a quicker look
 
 Steps (each measured command runs as its own child process, as a user would run it):
-1. `sti generate --scale city --out benchmarks/work/city --seed 1` (kept while the seed and the generator code are the same);
+1. `sti generate --scale city --out benchmarks/work/city --seed 1` (kept while the seed and the generator
+   code are the same);
 2. `sti validate` on the drop (against an empty warehouse), N times;
 3. `sti refresh` of the drop into a fresh, empty warehouse (and a fresh DAGSTER_HOME), N times;
    after the first one, a second `sti refresh` of the unchanged drop (nothing new: the fixed
@@ -145,7 +146,8 @@ def machine() -> dict:
     except OSError:
         pass
     versions = {}
-    for dist in ("duckdb", "great_expectations", "dagster", "dagster-dbt", "dbt-core", "dbt-duckdb", "pandas", "pyarrow"):
+    dists = ("duckdb", "great_expectations", "dagster", "dagster-dbt", "dbt-core", "dbt-duckdb", "pandas", "pyarrow")
+    for dist in dists:
         try:
             from importlib.metadata import version
 
@@ -252,7 +254,9 @@ def bench_validate(drop: Path, runs: int) -> list[dict]:
         home = Path(tempfile.mkdtemp(prefix="dagster-", dir=WORK))
         env = {**os.environ, "DAGSTER_HOME": str(home)}
         print(f"sti validate, run {i + 1}/{runs} ...", flush=True)
-        m = measure([STI, "validate", str(drop), "--warehouse", str(warehouse)], env=env, log=WORK / f"validate-{i + 1}.log")
+        m = measure(
+            [STI, "validate", str(drop), "--warehouse", str(warehouse)], env=env, log=WORK / f"validate-{i + 1}.log"
+        )
         print(f"  exit {m.exit_code}, {m.wall_s:.1f} s, max process RSS {m.max_process_rss_mb:.0f} MB", flush=True)
         results.append(asdict(m))
         shutil.rmtree(warehouse, ignore_errors=True)
@@ -270,7 +274,8 @@ def bench_refresh(drop: Path, runs: int) -> tuple[list[dict], dict | None]:
         home.mkdir(parents=True)
         env = {**os.environ, "DAGSTER_HOME": str(home)}
         print(f"sti refresh into an empty warehouse, run {i + 1}/{runs} ...", flush=True)
-        m = measure([STI, "refresh", "--sources", str(drop), "--warehouse", str(warehouse)], env=env, log=WORK / f"refresh-{i + 1}.log")
+        command = [STI, "refresh", "--sources", str(drop), "--warehouse", str(warehouse)]
+        m = measure(command, env=env, log=WORK / f"refresh-{i + 1}.log")
         if m.exit_code == 0:
             m.extra["phases_s"] = step_stats(home, warehouse)
             m.extra["build_db_mb"] = round((warehouse / "build.duckdb").stat().st_size / 1e6, 1)
@@ -279,7 +284,7 @@ def bench_refresh(drop: Path, runs: int) -> tuple[list[dict], dict | None]:
         results.append(asdict(m))
         if i == 0 and m.exit_code == 0:
             print("sti refresh of the unchanged drop (nothing new) ...", flush=True)
-            n = measure([STI, "refresh", "--sources", str(drop), "--warehouse", str(warehouse)], env=env, log=WORK / "refresh-noop.log")
+            n = measure(command, env=env, log=WORK / "refresh-noop.log")
             print(f"  exit {n.exit_code}, {n.wall_s:.1f} s", flush=True)
             noop = asdict(n)
         if i > 0:  # keep the first warehouse for inspection
@@ -353,7 +358,8 @@ def write_results(path: Path, doc: dict) -> None:
     if d.get("rows"):
         lines += ["", "Rows: " + ", ".join(f"{k} {n:,}" for k, n in d["rows"].items()) + "."]
     if doc.get("generate"):
-        lines += ["", f"Generating it took {doc['generate']['wall_s']:.0f} s (peak RSS {doc['generate']['max_process_rss_mb']:.0f} MB)."]
+        gen = doc["generate"]
+        lines += ["", f"Generating it took {gen['wall_s']:.0f} s (peak RSS {gen['max_process_rss_mb']:.0f} MB)."]
     lines += [
         "",
         "## Figures",
@@ -362,7 +368,8 @@ def write_results(path: Path, doc: dict) -> None:
         "|---|---:|---|---:|---:|---|",
     ]
     if v:
-        lines.append(_row(f"`sti validate benchmarks/work/{doc['scale']}`", v, f"exit {sorted({x['exit_code'] for x in v})}"))
+        exits = f"exit {sorted({x['exit_code'] for x in v})}"
+        lines.append(_row(f"`sti validate benchmarks/work/{doc['scale']}`", v, exits))
     if r:
         sizes = next((x["extra"] for x in r if x["extra"].get("build_db_mb")), {})
         note = f"exit {sorted({x['exit_code'] for x in r})}"
@@ -370,7 +377,8 @@ def write_results(path: Path, doc: dict) -> None:
             note += f"; build.duckdb {sizes['build_db_mb']} MB, sti.duckdb {sizes['serving_db_mb']} MB"
         lines.append(_row("`sti refresh` into an empty warehouse", r, note))
     if doc.get("refresh_noop"):
-        lines.append(_row("`sti refresh` again, unchanged drop (nothing new)", [doc["refresh_noop"]], "fixed cost of a refresh"))
+        noop = [doc["refresh_noop"]]
+        lines.append(_row("`sti refresh` again, unchanged drop (nothing new)", noop, "fixed cost of a refresh"))
     if g:
         lines.append(
             _row(
@@ -434,7 +442,7 @@ def main(argv: list[str] | None = None) -> int:
     drop = WORK / args.scale
     doc: dict = {
         "argv": argv if argv is not None else sys.argv[1:],
-        "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "scale": args.scale,
         "seed": args.seed,
         "runs": args.runs,

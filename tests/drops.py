@@ -91,11 +91,15 @@ ROSTER_ROWS: list[Row] = [
     [uscc(7), "常州庚纺织有限公司", 2023, ZONE, "1711", 21000, 20800, 3900, 0, 0, 0, "否"],
 ]
 
-PATENT_HEADERS = ["申请号", "专利类型", "申请日", "授权日", "失效日期", "专利权人", "专利权人统一社会信用代码", "所属地区", "是否高价值"]
+PATENT_HEADERS = [
+    "申请号", "专利类型", "申请日", "授权日", "失效日期",
+    "专利权人", "专利权人统一社会信用代码", "所属地区", "是否高价值",
+]
 PATENT_ROWS: list[Row] = [
     ["202010100001.5", "发明", "2020-03-02", "2022-05-10", None, "常州甲科技有限公司", uscc(1), TIANNING, "是"],
     ["202110100002.1", "发明", "2021-04-12", "2023-01-20", None, "常州乙智能装备有限公司", uscc(2), ZHONGLOU, "否"],
-    ["202120100003.X", "实用新型", "2021-06-01", "2021-12-01", "2023-06-01", "常州甲科技有限公司", uscc(1), TIANNING, "否"],
+    ["202120100003.X", "实用新型", "2021-06-01", "2021-12-01", "2023-06-01", "常州甲科技有限公司", uscc(1), TIANNING,
+     "否"],
     ["202210100004.8", "发明", "2022-02-14", None, None, "常州大学", None, CITY, "否"],
     ["202230100005.2", "外观设计", "2022-08-08", "2023-02-08", None, "常州丙新材料有限公司", uscc(3), ZONE, "否"],
 ]
@@ -127,12 +131,15 @@ INCUBATOR_ROWS: list[Row] = [
     ["经开区科技企业孵化器", "科技企业孵化器", "国家级", 2022, ZONE, 25000],
 ]
 
-TARGET_HEADERS = ["规划名称", "文号", "地区", "指标代码", "目标类型", "基期年", "基期值", "起始年", "目标年", "比较", "目标值", "原文"]
+TARGET_HEADERS = [
+    "规划名称", "文号", "地区", "指标代码", "目标类型", "基期年", "基期值",
+    "起始年", "目标年", "比较", "目标值", "原文",
+]
 TARGET_ROWS: list[Row] = [
-    ["常州市“十四五”科技创新规划", "常政发〔2021〕88号", CITY, "rd_intensity", "存量", 2020, 2.9, 2021, 2025, ">=", 3.5,
-     "到2025年，全社会研发经费支出占地区生产总值比重达到3.5%。"],
-    ["常州市“十四五”科技创新规划", "常政发〔2021〕88号", CITY, "hightech_enterprise_count", "存量", None, None, 2021, 2025, ">=", 5,
-     "到2025年，有效高新技术企业数达到5家。"],
+    ["常州市“十四五”科技创新规划", "常政发〔2021〕88号", CITY, "rd_intensity", "存量", 2020, 2.9, 2021, 2025, ">=",
+     3.5, "到2025年，全社会研发经费支出占地区生产总值比重达到3.5%。"],
+    ["常州市“十四五”科技创新规划", "常政发〔2021〕88号", CITY, "hightech_enterprise_count", "存量", None, None,
+     2021, 2025, ">=", 5, "到2025年，有效高新技术企业数达到5家。"],
 ]
 
 # (source, file, fmt, encoding / title, headers, rows)
@@ -142,7 +149,8 @@ TINY_FILES: list[tuple[str, str, dict, list[str], list[Row]]] = [
     ("tech_sme_registry", "入库名单.xlsx", {"title": "科技型中小企业入库名单"}, SME_HEADERS, SME_ROWS),
     ("growth_firm_lists", "lists.csv", {"encoding": "utf-8-sig"}, GROWTH_HEADERS, GROWTH_ROWS),
     ("above_scale_industry", "roster.csv", {"encoding": "utf-8"}, ROSTER_HEADERS, ROSTER_ROWS),
-    ("patents", "patents.xlsx", {"title": "专利数据", "dates": ("申请日", "授权日", "失效日期")}, PATENT_HEADERS, PATENT_ROWS),
+    ("patents", "patents.xlsx", {"title": "专利数据", "dates": ("申请日", "授权日", "失效日期")},
+     PATENT_HEADERS, PATENT_ROWS),
     ("rd_spending", "rd.csv", {"encoding": "utf-8"}, RD_HEADERS, RD_ROWS),
     ("regional_economy", "economy.xlsx", {"title": "地区经济基本情况"}, ECON_HEADERS, ECON_ROWS),
     ("incubators", "carriers.csv", {"encoding": "gb18030"}, INCUBATOR_HEADERS, INCUBATOR_ROWS),
@@ -200,7 +208,7 @@ def xlsx_bytes(
         ws.append([title])
     ws.append(list(headers))
     for row in rows:
-        ws.append([_excel_value(h, v, dates) for h, v in zip(headers, row)])
+        ws.append([_excel_value(h, v, dates) for h, v in zip(headers, row, strict=True)])
     fixed = dt.datetime(2025, 1, 1, 9, 0, 0)
     wb.properties.created = fixed
     wb.properties.modified = fixed
@@ -214,7 +222,8 @@ def xlsx_bytes(
             if info.filename == "docProps/core.xml":
                 import re
 
-                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>2025-01-01T09:00:00Z\g<2>", data)
+                pinned = rb"\g<1>2025-01-01T09:00:00Z\g<2>"
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", pinned, data)
             dst.writestr(zipfile.ZipInfo(info.filename, date_time=(2025, 1, 1, 9, 0, 0)), data)
     return out.getvalue()
 
@@ -255,7 +264,9 @@ def copy_drop(src: Path, dst: Path) -> Path:
 
 EXTRA_GOOD: dict[str, tuple[list[str], list[Row]]] = {
     "regions": (REGIONS_HEADERS, [["320411", "新北区", CITY, "区县"]]),
-    "hightech_certificates": (CERT_HEADERS, [["常州辛光电有限公司", uscc(8), "GR202332000301", "2023-12-20", ZHONGLOU]]),
+    "hightech_certificates": (
+        CERT_HEADERS, [["常州辛光电有限公司", uscc(8), "GR202332000301", "2023-12-20", ZHONGLOU]]
+    ),
     "tech_sme_registry": (SME_HEADERS, [["常州壬医疗器械有限公司", uscc(9), "2023320400000201", 2023, TIANNING]]),
     "growth_firm_lists": (GROWTH_HEADERS, [["常州丙新材料有限公司", uscc(3), "专精特新中小企业", 2023, ZONE]]),
     "above_scale_industry": (

@@ -27,7 +27,6 @@ import pytest
 
 from tests import drops
 from tests.conftest import sha256_file
-from tests.harness import Run, Snapshot, ledger_rows, marts_value, raw_counts, raw_files, refresh, run_sti, snapshot
 from tests.drops import (
     CERT_HEADERS,
     CITY,
@@ -43,7 +42,7 @@ from tests.drops import (
     ZONE,
     uscc,
 )
-
+from tests.harness import Run, Snapshot, ledger_rows, marts_value, raw_counts, raw_files, refresh, run_sti, snapshot
 
 # ---------------------------------------------------------------------------------------
 # Fixtures and helpers
@@ -70,7 +69,7 @@ def _truncated_xlsx() -> bytes:
 def _undecodable_csv() -> bytes:
     head = drops.csv_bytes(INCUBATOR_HEADERS, [["钟楼众创空间", "众创空间", "区级", 2023, ZHONGLOU, 900]])
     # 0x80 0xFF is valid neither in UTF-8 nor in GB18030 (a file saved in another code page)
-    return head + "天宁孵化器".encode("utf-8") + b"\x80\xff" + ",科技企业孵化器,市级,2023,320402,1200\n".encode("utf-8")
+    return head + "天宁孵化器".encode() + b"\x80\xff" + ",科技企业孵化器,市级,2023,320402,1200\n".encode()
 
 
 @dataclass(frozen=True)
@@ -139,8 +138,14 @@ DEFECTS = [
         ], encoding="utf-8-sig"),
         3, "growth_firm_lists",
     ),
-    Defect("undecodable_csv", "incubators", "2023-乱码.csv", "undecodable_file", _bytes(_undecodable_csv), None, "tech_sme_registry"),
-    Defect("corrupt_xlsx", "rd_spending", "2023-损坏.xlsx", "corrupt_xlsx", _bytes(_truncated_xlsx), None, "regional_economy"),
+    Defect(
+        "undecodable_csv", "incubators", "2023-乱码.csv", "undecodable_file", _bytes(_undecodable_csv),
+        None, "tech_sme_registry",
+    ),
+    Defect(
+        "corrupt_xlsx", "rd_spending", "2023-损坏.xlsx", "corrupt_xlsx", _bytes(_truncated_xlsx),
+        None, "regional_economy",
+    ),
     Defect("zero_byte_file", "plan_targets", "空文件.csv", "empty_file", _bytes(lambda: b""), None, "rd_spending"),
     Defect(
         "future_date", "hightech_certificates", "2099-未来日期.xlsx", "date_in_future",
@@ -152,8 +157,10 @@ DEFECTS = [
     Defect(
         "grant_before_application", "patents", "2023-授权早于申请.csv", "grant_before_application",
         _table(PATENT_HEADERS, [
-            ["202310100020.3", "发明", "2023-03-01", "2023-09-01", None, "常州乙智能装备有限公司", uscc(2), ZHONGLOU, "是"],
-            ["202310100021.8", "发明", "2023-03-01", "2022-09-01", None, "常州乙智能装备有限公司", uscc(2), ZHONGLOU, "否"],
+            ["202310100020.3", "发明", "2023-03-01", "2023-09-01", None, "常州乙智能装备有限公司", uscc(2), ZHONGLOU,
+             "是"],
+            ["202310100021.8", "发明", "2023-03-01", "2022-09-01", None, "常州乙智能装备有限公司", uscc(2), ZHONGLOU,
+             "否"],
         ]),
         3, "plan_targets",
     ),
@@ -330,7 +337,10 @@ def _rd_unit_error(drop: Path) -> str:
 
 @pytest.mark.parametrize(
     "make_bad, failing_test",
-    [(_region_cycle, "assert_region_tree_has_one_root_per_region"), (_rd_unit_error, "recon_rd_intensity_between_0_and_10_pct")],
+    [
+        (_region_cycle, "assert_region_tree_has_one_root_per_region"),
+        (_rd_unit_error, "recon_rd_intensity_between_0_and_10_pct"),
+    ],
     ids=["region_cycle", "rd_intensity_out_of_range"],
 )
 def test_batch_passing_audit_but_failing_dbt_is_rolled_back(make_bad, failing_test, case):

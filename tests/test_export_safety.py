@@ -36,7 +36,8 @@ HOSTILE_TARGETS = [
     [PLAN, None, ZHONGLOU, "hightech_enterprise_count", "存量", None, None, 2022, 2025, ">=", 2, "+1"],
     [PLAN, None, ZHONGLOU, "tech_sme_count", "存量", None, None, 2022, 2025, ">=", 2, "-1"],
     # a free code (not yet measurable) with a negative target: a number, not text
-    [PLAN, None, CITY, "energy_intensity_change_pct", "存量", None, None, 2022, 2025, "<=", -13.5, "单位地区生产总值能耗下降13.5%。"],
+    [PLAN, None, CITY, "energy_intensity_change_pct", "存量", None, None, 2022, 2025, "<=", -13.5,
+     "单位地区生产总值能耗下降13.5%。"],
 ]
 
 
@@ -83,7 +84,9 @@ def test_the_hostile_texts_reached_the_marts(warehouse):
     """Otherwise the export tests below would prove nothing."""
     con = duckdb.connect(str(warehouse / "sti.duckdb"), read_only=True)
     try:
-        rows = con.execute("SELECT plan_name, document_no, clause, target_value FROM marts.fct_target_progress").fetchall()
+        rows = con.execute(
+            "SELECT plan_name, document_no, clause, target_value FROM marts.fct_target_progress"
+        ).fetchall()
     finally:
         con.close()
     assert DDE in {r[0] for r in rows}
@@ -105,7 +108,8 @@ def test_csv_text_cells_are_quoted_text_and_numbers_stay_numbers(warehouse, text
                 cell = row[column]
                 assert cell[:1] not in TRIGGERS, f"{path.name} line {i} {column}: {cell!r} would be a formula"
 
-    targets = list(csv.DictReader(io.StringIO((tmp_path / "fct_target_progress.csv").read_text("utf-8-sig"), newline="")))
+    text = (tmp_path / "fct_target_progress.csv").read_text("utf-8-sig")
+    targets = list(csv.DictReader(io.StringIO(text, newline="")))
     plans = {r["plan_name"] for r in targets}
     assert "'" + DDE in plans and DDE not in plans
     assert "'" + DOC_NO in {r["document_no"] for r in targets}
@@ -127,17 +131,18 @@ def test_xlsx_has_no_formula_cell_and_text_is_a_string_cell(warehouse, text_colu
         ws = load_workbook(path).worksheets[0]
         header = [c.value for c in ws[1]]
         for row in ws.iter_rows(min_row=2):
-            for column, cell in zip(header, row):
+            for column, cell in zip(header, row, strict=True):
                 assert cell.data_type != "f", f"{path.name} {cell.coordinate}: formula {cell.value!r}"
                 if isinstance(cell.value, str):
                     assert cell.data_type == "s", f"{path.name} {cell.coordinate}: {cell.data_type}"
                     assert cell.value[:1] not in TRIGGERS, f"{path.name} {cell.coordinate}: {cell.value!r}"
                 if cell.value is not None and column not in text_columns[path.stem]:
-                    assert not isinstance(cell.value, str), f"{path.name} {cell.coordinate} {column}: number became text"
+                    where = f"{path.name} {cell.coordinate} {column}"
+                    assert not isinstance(cell.value, str), f"{where}: number became text"
 
     ws = load_workbook(tmp_path / "fct_target_progress.xlsx").worksheets[0]
     rows = list(ws.iter_rows(values_only=True))
-    header, body = rows[0], [dict(zip(rows[0], r)) for r in rows[1:]]
+    header, body = rows[0], [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
     assert "plan_name" in header
     plans = {r["plan_name"] for r in body}
     assert "'" + DDE in plans and DDE not in plans
@@ -157,7 +162,9 @@ def test_every_trigger_of_owasp_in_both_formats(tmp_path):
     con.execute("CREATE SCHEMA marts")
     con.execute("CREATE TABLE marts.t (k INTEGER, s VARCHAR, x DOUBLE, b BOOLEAN)")
     texts = ["=1+1", "+1", "-1", "@A1", "\t=1+1", "\r=1+1", "a=b", "'=kept", None]
-    con.executemany("INSERT INTO marts.t VALUES (?, ?, ?, ?)", [[i, s, -1.5 * i, i % 2 == 0] for i, s in enumerate(texts)])
+    con.executemany(
+        "INSERT INTO marts.t VALUES (?, ?, ?, ?)", [[i, s, -1.5 * i, i % 2 == 0] for i, s in enumerate(texts)]
+    )
     con.close()
     expected = ["'=1+1", "'+1", "'-1", "'@A1", "'\t=1+1", "'\r=1+1", "a=b", "'=kept", None]
 
@@ -167,7 +174,7 @@ def test_every_trigger_of_owasp_in_both_formats(tmp_path):
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
     # (Python's csv reader turns the CR inside a quoted cell into LF: compare the bytes for it)
     assert [r["s"] or None for r in rows][:5] + [r["s"] or None for r in rows][6:] == expected[:5] + expected[6:]
-    assert "\"'\r=1+1\"".encode() in raw
+    assert b"\"'\r=1+1\"" in raw
     assert [float(r["x"]) for r in rows] == [-1.5 * i for i in range(len(texts))]
     assert rows[1]["x"] == "-1.5"
 

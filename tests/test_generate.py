@@ -160,7 +160,7 @@ def read_source(root: Path, source: str, by_name: dict[str, str]) -> pd.DataFram
 
 def read_drop(root: Path) -> dict[str, pd.DataFrame]:
     regions = read_source(root, "regions", {})
-    by_name = dict(zip(regions["region_name"], regions["region_code"]))
+    by_name = dict(zip(regions["region_name"], regions["region_code"], strict=True))
     return {s: read_source(root, s, by_name) for s in SOURCES if s != "plan_targets"}
 
 
@@ -209,7 +209,8 @@ def test_formats_are_mixed(drop: Path) -> None:
     assert any("批高新技术企业名单" in p.name for p in titled)
     headers = " ".join(_table(p, p.parent.name)[0].__str__() for p in drop.rglob("*.*")
                        if p.parent.name in SOURCES and p.parent.name != "plan_targets")
-    for needle in ("(亿元)", "(元)", "（万元）", "gross_output(万元)", "rd_expenditure(亿元)", "从业人员(人)", "(万平方米)"):
+    needles = ("(亿元)", "(元)", "（万元）", "gross_output(万元)", "rd_expenditure(亿元)", "从业人员(人)", "(万平方米)")
+    for needle in needles:
         assert needle in headers, needle
     text = " ".join(_decode(p) for p in drop.rglob("*.csv"))
     for pattern in (r"20\d\d年\d{1,2}月\d{1,2}日", r"20\d\d/\d{1,2}/\d{1,2}", r"20\d\d\.\d\d\.\d\d", r",20\d{6},",
@@ -270,7 +271,8 @@ def test_benchmark_layout_in_miniature(tmp_path: Path, monkeypatch: pytest.Monke
     monkeypatch.setitem(SCALES, "tiny", ScaleConfig(1, 3, 200, 1.0, 2, True, sample_regions=False))
     summary = generate("tiny", tmp_path, seed=7)
     assert summary.truth_rows and not list(tmp_path.rglob("*.xlsx"))
-    assert {p.name for p in (tmp_path / "patents").iterdir()} >= {"专利数据_2024_part01.csv", "专利数据_2024_part02.csv"}
+    patent_files = {p.name for p in (tmp_path / "patents").iterdir()}
+    assert patent_files >= {"专利数据_2024_part01.csv", "专利数据_2024_part02.csv"}
     data = read_drop(tmp_path)
     assert set(data["regions"]["level"]) == {"省", "市", "区县", "功能区"}
     _assert_truth_matches_files(tmp_path, data)
@@ -342,29 +344,42 @@ def tiny() -> pd.DataFrame:
           {"region": "C2", "year": 2023, "rd_expenditure": 2.0, "status": "初步", "_file": "r.csv"},
           {"region": "A", "year": 2022, "rd_expenditure": 30.0, "status": "正式", "_file": "r.csv"}]
     certs = [
-        {"uscc": u[1], "certificate_no": "GR202132000001", "issue_date": D(2021, 12, 31), "region": "A1", "_file": "2021.csv"},
+        {"uscc": u[1], "certificate_no": "GR202132000001", "issue_date": D(2021, 12, 31), "region": "A1",
+         "_file": "2021.csv"},
         {"uscc": u[2], "certificate_no": "GR202232000002", "issue_date": D(2022, 6, 1), "region": "A1",
          "revoked_date": D(2023, 12, 31), "_file": "2022.csv"},
-        {"uscc": u[3], "certificate_no": "GR202032000003", "issue_date": D(2020, 11, 1), "region": "A1", "_file": "2020.csv"},
-        {"uscc": u[3], "certificate_no": "GR202332000004", "issue_date": D(2023, 11, 1), "region": "A2", "_file": "2023.csv"},
-        {"uscc": u[4], "certificate_no": "GR202232000005", "issue_date": D(2022, 11, 1), "region": "A1", "_file": "2022.csv"},
-        {"uscc": u[4], "certificate_no": "GR202232000005", "issue_date": D(2022, 11, 1), "region": "A2", "_file": "2022_更正.csv"},
+        {"uscc": u[3], "certificate_no": "GR202032000003", "issue_date": D(2020, 11, 1), "region": "A1",
+         "_file": "2020.csv"},
+        {"uscc": u[3], "certificate_no": "GR202332000004", "issue_date": D(2023, 11, 1), "region": "A2",
+         "_file": "2023.csv"},
+        {"uscc": u[4], "certificate_no": "GR202232000005", "issue_date": D(2022, 11, 1), "region": "A1",
+         "_file": "2022.csv"},
+        {"uscc": u[4], "certificate_no": "GR202232000005", "issue_date": D(2022, 11, 1), "region": "A2",
+         "_file": "2022_更正.csv"},
     ]
     patents = [
         {"application_no": "1", "patent_type": "发明", "grant_date": D(2020, 5, 1), "lapse_date": D(2023, 12, 31),
          "region": "A1", "high_value": False, "_file": "p.csv"},
-        {"application_no": "2", "patent_type": "发明", "grant_date": D(2021, 5, 1), "region": "A2", "high_value": True, "_file": "p.csv"},
-        {"application_no": "3", "patent_type": "实用新型", "grant_date": D(2021, 5, 1), "region": "A2", "high_value": False, "_file": "p.csv"},
-        {"application_no": "4", "patent_type": "发明", "grant_date": D(2024, 3, 1), "region": "A2", "high_value": True, "_file": "p.csv"},
+        {"application_no": "2", "patent_type": "发明", "grant_date": D(2021, 5, 1), "region": "A2", "high_value": True,
+         "_file": "p.csv"},
+        {"application_no": "3", "patent_type": "实用新型", "grant_date": D(2021, 5, 1), "region": "A2",
+         "high_value": False, "_file": "p.csv"},
+        {"application_no": "4", "patent_type": "发明", "grant_date": D(2024, 3, 1), "region": "A2", "high_value": True,
+         "_file": "p.csv"},
     ]
     carriers = [
-        {"carrier_name": "K1孵化器", "carrier_type": "科技企业孵化器", "level": "区级", "year_recognized": 2018, "region": "A1", "area_m2": 100.0, "_file": "k.csv"},
-        {"carrier_name": "K1孵化器", "carrier_type": "科技企业孵化器", "level": "市级", "year_recognized": 2020, "region": "A1", "area_m2": 200.0, "_file": "k.csv"},
-        {"carrier_name": "K1孵化器", "carrier_type": "科技企业孵化器", "level": "省级", "year_recognized": 2022, "region": "A", "area_m2": 300.0, "_file": "k.csv"},
-        {"carrier_name": "K1孵化器", "carrier_type": "科技企业孵化器", "level": "省级", "year_recognized": 2022, "region": "A",
-         "area_m2": 300.0, "year_revoked": 2023, "_file": "k_撤销.csv"},
-        {"carrier_name": "星（火）众创空间", "carrier_type": "众创空间", "level": "国家级", "year_recognized": 2023, "region": "A2", "area_m2": 50.0, "_file": "k.csv"},
-        {"carrier_name": " 星(火)众创空间", "carrier_type": "众创空间", "level": "省级", "year_recognized": 2022, "region": "A2", "area_m2": 40.0, "_file": "k.csv"},
+        {"carrier_name": "K1孵化器", "carrier_type": "科技企业孵化器", "level": "区级", "year_recognized": 2018,
+         "region": "A1", "area_m2": 100.0, "_file": "k.csv"},
+        {"carrier_name": "K1孵化器", "carrier_type": "科技企业孵化器", "level": "市级", "year_recognized": 2020,
+         "region": "A1", "area_m2": 200.0, "_file": "k.csv"},
+        {"carrier_name": "K1孵化器", "carrier_type": "科技企业孵化器", "level": "省级", "year_recognized": 2022,
+         "region": "A", "area_m2": 300.0, "_file": "k.csv"},
+        {"carrier_name": "K1孵化器", "carrier_type": "科技企业孵化器", "level": "省级", "year_recognized": 2022,
+         "region": "A", "area_m2": 300.0, "year_revoked": 2023, "_file": "k_撤销.csv"},
+        {"carrier_name": "星（火）众创空间", "carrier_type": "众创空间", "level": "国家级", "year_recognized": 2023,
+         "region": "A2", "area_m2": 50.0, "_file": "k.csv"},
+        {"carrier_name": " 星(火)众创空间", "carrier_type": "众创空间", "level": "省级", "year_recognized": 2022,
+         "region": "A2", "area_m2": 40.0, "_file": "k.csv"},
     ]
     growth = [
         {"uscc": u[1], "category": "瞪羚企业", "year": 2022, "region": "A1", "_file": "g.csv"},
@@ -375,17 +390,22 @@ def tiny() -> pd.DataFrame:
     ]
     roster = [
         {"uscc": u[1], "year": 2022, "region": "A1", "industry_code": "2710", "gross_output": 100.0, "revenue": 100.0,
-         "value_added": 30.0, "hightech_output": 80.0, "hightech_value_added": 20.0, "rd_expenditure": 3.0, "has_rd_activity": True, "_file": "s.csv"},
+         "value_added": 30.0, "hightech_output": 80.0, "hightech_value_added": 20.0, "rd_expenditure": 3.0,
+         "has_rd_activity": True, "_file": "s.csv"},
         {"uscc": u[6], "year": 2022, "region": "A2", "industry_code": "3311", "gross_output": 300.0, "revenue": 200.0,
-         "value_added": 70.0, "hightech_output": 0.0, "hightech_value_added": 0.0, "rd_expenditure": 0.0, "has_rd_activity": False, "_file": "s.csv"},
+         "value_added": 70.0, "hightech_output": 0.0, "hightech_value_added": 0.0, "rd_expenditure": 0.0,
+         "has_rd_activity": False, "_file": "s.csv"},
     ]
     drop = {
         "regions": REGIONS,
         "regional_economy": _frame(econ, "regional_economy"),
         "rd_spending": _frame(rd, "rd_spending"),
         "hightech_certificates": _frame(certs, "hightech_certificates"),
-        "tech_sme_registry": _frame([{"uscc": u[1], "registration_no": "x1", "year": 2023, "region": "A1", "_file": "t.csv"},
-                                     {"uscc": u[1], "registration_no": "x2", "year": 2023, "region": "A1", "_file": "t2.csv"}], "tech_sme_registry"),
+        "tech_sme_registry": _frame(
+            [{"uscc": u[1], "registration_no": "x1", "year": 2023, "region": "A1", "_file": "t.csv"},
+             {"uscc": u[1], "registration_no": "x2", "year": 2023, "region": "A1", "_file": "t2.csv"}],
+            "tech_sme_registry",
+        ),
         "growth_firm_lists": _frame(growth, "growth_firm_lists"),
         "above_scale_industry": _frame(roster, "above_scale_industry"),
         "patents": _frame(patents, "patents"),
@@ -411,7 +431,11 @@ def test_truth_region_level_inputs(tiny: pd.DataFrame) -> None:
     assert "C" not in set(pop["region_code"])  # C2 has no 2024 row: no children sum
     assert set(tiny["year"]) == {2022, 2023, 2024}
     assert _v(tiny, "invention_patents_per_10k_pop", "A2", 2023) == pytest.approx(0.1)  # 1 / 10
-    hte = tiny[(tiny["indicator_code"] == "hightech_per_10k_legal_entities") & (tiny["region_code"] == "A2") & (tiny["year"] == 2023)]
+    hte = tiny[
+        (tiny["indicator_code"] == "hightech_per_10k_legal_entities")
+        & (tiny["region_code"] == "A2")
+        & (tiny["year"] == 2023)
+    ]
     assert hte["denominator"].iloc[0] == 1200  # later 修订 file is also 正式: same status, later file
     assert hte["value"].iloc[0] == pytest.approx(2 / 1200 * 10000)
 
@@ -442,10 +466,11 @@ def test_truth_roster_shares(tiny: pd.DataFrame) -> None:
 
 
 def test_truth_patents_and_lists(tiny: pd.DataFrame) -> None:
-    pats = tiny[tiny["indicator_code"] == "invention_patents_per_10k_pop"].set_index(["region_code", "year"])["numerator"]
+    by_region_year = tiny.set_index(["region_code", "year"])
+    pats = by_region_year[by_region_year["indicator_code"] == "invention_patents_per_10k_pop"]["numerator"]
     assert pats["A", 2022] == 2 and pats["A", 2023] == 1  # lapsed on 2023-12-31
     assert pats["A", 2024] == 2
-    hv = tiny[tiny["indicator_code"] == "high_value_invention_patents_per_10k_pop"].set_index(["region_code", "year"])["numerator"]
+    hv = by_region_year[by_region_year["indicator_code"] == "high_value_invention_patents_per_10k_pop"]["numerator"]
     assert hv["A", 2023] == 1
     assert _v(tiny, "gazelle_count_cumulative", "A", 2023) == 1
     assert _v(tiny, "gazelle_count", "A", 2023) == 1
@@ -481,5 +506,5 @@ def test_check_digits() -> None:
     n = "202310123456"
     assert is_valid_application_no(f"{n}.{patent_check_char(n)}")
     # weights 2,3,4,5,6,7,8,9,2,3,4,5 over the 12 digits, mod 11, 10 -> X
-    total = sum(int(c) * w for c, w in zip(n, (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5)))
+    total = sum(int(c) * w for c, w in zip(n, (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5), strict=True))
     assert patent_check_char(n) == ("X" if total % 11 == 10 else str(total % 11))

@@ -31,7 +31,11 @@ def _rules(batch) -> set[str]:
 
 
 def test_gbk_csv_with_title_row(tmp_path):
-    text = "2023年第一批高新技术企业名单\n" + CERT_HEADER + "\n常州甲科技有限公司,91320400MA1XXXXX1X,GR202332001234,2023-11-06,320402\n"
+    text = (
+        "2023年第一批高新技术企业名单\n"
+        + CERT_HEADER
+        + "\n常州甲科技有限公司,91320400MA1XXXXX1X,GR202332001234,2023-11-06,320402\n"
+    )
     batch, rows = _land(tmp_path, "hightech_certificates", "a.csv", text.encode("gbk"))
     assert batch.encoding == "gb18030"
     assert batch.header_row == 2
@@ -42,7 +46,10 @@ def test_gbk_csv_with_title_row(tmp_path):
 
 
 def test_utf8_bom_csv_with_english_aliases(tmp_path):
-    text = "enterprise_name,uscc,certificate_no,issue_date,region\n甲,91320400MA1XXXXX1X,GR202332001234,20231106,天宁区\n"
+    text = (
+        "enterprise_name,uscc,certificate_no,issue_date,region\n"
+        "甲,91320400MA1XXXXX1X,GR202332001234,20231106,天宁区\n"
+    )
     batch, rows = _land(tmp_path, "hightech_certificates", "b.csv", b"\xef\xbb\xbf" + text.encode("utf-8"))
     assert batch.encoding == "utf-8-sig"
     assert not batch.findings
@@ -68,12 +75,19 @@ def test_date_formats(text, expected):
     assert parse_date(text) == expected
 
 
-@pytest.mark.parametrize("text, expected", [("是", True), ("否", False), ("Y", True), ("n", False), ("1", True), ("0", False), ("TRUE", True), ("false", False), ("maybe", None)])
+@pytest.mark.parametrize(
+    "text, expected",
+    [("是", True), ("否", False), ("Y", True), ("n", False), ("1", True), ("0", False),
+     ("TRUE", True), ("false", False), ("maybe", None)],
+)
 def test_yes_no(text, expected):
     assert parse_bool(text) == expected
 
 
-ROSTER_ZH = "统一社会信用代码,企业名称,年度,所属地区,行业代码,工业总产值（亿元）,营业收入(元),工业增加值(万元),高新技术产业产值(万元),高新技术产业增加值(万元),R&D经费内部支出(万元),是否有研发活动,备注"
+ROSTER_ZH = (
+    "统一社会信用代码,企业名称,年度,所属地区,行业代码,工业总产值（亿元）,营业收入(元),工业增加值(万元),"
+    "高新技术产业产值(万元),高新技术产业增加值(万元),R&D经费内部支出(万元),是否有研发活动,备注"
+)
 
 
 def test_money_units_from_header_full_width_brackets_and_extra_column(tmp_path):
@@ -113,7 +127,10 @@ def test_xlsx_with_title_row_excel_dates_and_numeric_codes(tmp_path):
 
 
 def test_unparseable_values_name_row_and_value(tmp_path):
-    text = CERT_HEADER + "\n甲,91320400MA1XXXXX1X,GR202332001234,2023-13-45,320402\n乙,91320400MA1XXXXX2X,GR202332001235,2023-01-02,320402\n"
+    text = CERT_HEADER + (
+        "\n甲,91320400MA1XXXXX1X,GR202332001234,2023-13-45,320402"
+        "\n乙,91320400MA1XXXXX2X,GR202332001235,2023-01-02,320402\n"
+    )
     batch, _ = _land(tmp_path, "hightech_certificates", "d.csv", text.encode("utf-8"))
     [finding] = batch.findings
     assert finding.rule == "unparseable_date" and finding.examples == [(2, "2023-13-45")]
@@ -133,23 +150,37 @@ def test_zero_byte_and_corrupt_xlsx(tmp_path):
 
 
 def test_missing_required_column_and_unknown_category(tmp_path):
-    text = "申请号,专利类型,申请日,专利权人,所属地区\n202310123456.7,发明专利,2023-01-01,甲,320402\n202320123456.1,植物新品种,2023-01-01,甲,320402\n"
+    text = (
+        "申请号,专利类型,申请日,专利权人,所属地区\n"
+        "202310123456.7,发明专利,2023-01-01,甲,320402\n"
+        "202320123456.1,植物新品种,2023-01-01,甲,320402\n"
+    )
     batch, _ = _land(tmp_path, "patents", "p.csv", text.encode("utf-8"))
     assert "missing_column" in _rules(batch)
     assert any(f.column == "high_value" for f in batch.findings if f.rule == "missing_column")
 
 
 def test_enum_aliases_map_to_canonical_values(tmp_path):
-    text = "申请号,专利类型,申请日,专利权人,所属地区,是否高价值\n202310123456.7,invention,2023-01-01,甲,320402,否\n202320123456.1,植物新品种,2023-01-01,甲,320402,是\n"
+    text = (
+        "申请号,专利类型,申请日,专利权人,所属地区,是否高价值\n"
+        "202310123456.7,invention,2023-01-01,甲,320402,否\n"
+        "202320123456.1,植物新品种,2023-01-01,甲,320402,是\n"
+    )
     batch, rows = _land(tmp_path, "patents", "p.csv", text.encode("utf-8"))
     [finding] = batch.findings
     assert finding.rule == "unknown_category" and finding.examples == [(3, "植物新品种")]
     assert rows["patent_type"][0] == "发明"
 
 
+def _forty_certificate_rows() -> str:
+    return "".join(
+        f"常州甲{i}科技有限公司,91320400MA1XXXXX1X,GR2023320012{i:02d},2023-11-06,天宁区\n" for i in range(40)
+    )
+
+
 def test_damaged_utf8_is_not_read_as_gbk(tmp_path):
     """UTF-8 text with one bad byte may still decode as GB18030 — as mojibake. Reject it."""
-    rows = "".join(f"常州甲{i}科技有限公司,91320400MA1XXXXX1X,GR2023320012{i:02d},2023-11-06,天宁区\n" for i in range(40))
+    rows = _forty_certificate_rows()
     content = (CERT_HEADER + "\n" + rows).encode("utf-8")
     content = content[:200] + b"\xff" + content[201:]
     batch, _ = _land(tmp_path, "hightech_certificates", "f.csv", content)
@@ -158,7 +189,7 @@ def test_damaged_utf8_is_not_read_as_gbk(tmp_path):
 
 
 def test_gbk_file_still_detected_as_gbk(tmp_path):
-    rows = "".join(f"常州甲{i}科技有限公司,91320400MA1XXXXX1X,GR2023320012{i:02d},2023-11-06,天宁区\n" for i in range(40))
+    rows = _forty_certificate_rows()
     batch, rows_out = _land(tmp_path, "hightech_certificates", "g.csv", (CERT_HEADER + "\n" + rows).encode("gbk"))
     assert batch.encoding == "gb18030" and not batch.findings
     assert rows_out["region"][0] == "天宁区"

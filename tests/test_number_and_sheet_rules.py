@@ -139,11 +139,14 @@ def test_comma_is_only_a_thousands_separator_in_any_unit(tmp_path):
     batch, rows = _rd_file(tmp_path, "1,234,500", header=header)
     assert not batch.findings and rows["rd_expenditure"] == [pytest.approx(123.45)]
     batch, rows = _rd_file(tmp_path, "604,97", header=header)
-    assert [(f.rule, f.header, f.examples) for f in batch.findings] == [("bad_number_format", "R&D经费内部支出(元)", [(3, "604,97")])]
+    assert [(f.rule, f.header, f.examples) for f in batch.findings] == [
+        ("bad_number_format", "R&D经费内部支出(元)", [(3, "604,97")])
+    ]
 
 
 @pytest.mark.parametrize(
-    "text, year", [("2023", 2023), ("2023年", 2023), ("2023年度", 2023), ("2023 年", 2023), ("+2023", 2023), ("2,023", 2023)]
+    "text, year",
+    [("2023", 2023), ("2023年", 2023), ("2023年度", 2023), ("2023 年", 2023), ("+2023", 2023), ("2,023", 2023)],
 )
 def test_accepted_integer_spellings(tmp_path, text, year):
     batch, rows = _rd_file(tmp_path, "10.5", year=text)
@@ -252,7 +255,10 @@ def _sheet(wb: openpyxl.Workbook, title: str, rows: list[list[object]], state: s
     return ws
 
 
-DRAFT_ROWS = [["常州草稿科技有限公司", uscc(40), "DRAFT-1", 2023, TIANNING], ["常州草稿二有限公司", "not-a-uscc", "DRAFT-2", 2023, TIANNING]]
+DRAFT_ROWS = [
+    ["常州草稿科技有限公司", uscc(40), "DRAFT-1", 2023, TIANNING],
+    ["常州草稿二有限公司", "not-a-uscc", "DRAFT-2", 2023, TIANNING],
+]
 
 
 def _save(wb: openpyxl.Workbook, drop: Path, name: str = "名单.xlsx", source: str = "tech_sme_registry") -> Path:
@@ -435,7 +441,9 @@ def test_validate_rejects_a_comma_decimal_money_cell(tiny_drop, tmp_path):
         [uscc(30), "常州午精密有限公司", 2023, ZHONGLOU, "3421", 1200, 1150, 300, 0, 0, 20, "否"],
         [uscc(31), "常州未电子有限公司", 2023, TIANNING, "3976", "604,97", 600, 150, 0, 0, 10, "否"],
     ]
-    drops.add_table(drop, "above_scale_industry", "2023-补充.csv", ROSTER_HEADERS, rows, title="规上工业企业名录（补充）")
+    drops.add_table(
+        drop, "above_scale_industry", "2023-补充.csv", ROSTER_HEADERS, rows, title="规上工业企业名录（补充）"
+    )
     code, out = _validate(drop, tmp_path / "warehouse")
     assert code == 1, out
     assert "Traceback" not in out

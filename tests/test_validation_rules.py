@@ -233,7 +233,12 @@ def _headers(source: str) -> dict[str, str]:
     return {c.name: c.header_zh + (f"({c.unit})" if c.unit else "") for c in SOURCES[source].columns}
 
 
-H = {**_headers("patents"), **_headers("above_scale_industry"), **_headers("incubators"), **_headers("growth_firm_lists")}
+H = {
+    **_headers("patents"),
+    **_headers("above_scale_industry"),
+    **_headers("incubators"),
+    **_headers("growth_firm_lists"),
+}
 H.update({k: v for k, v in _headers("plan_targets").items() if k != "region"})
 H.update(_headers("hightech_certificates"))  # region -> 所属地区 (plan_targets calls it 地区)
 
@@ -241,56 +246,88 @@ CASES = [
     # source, rule, column, mutation, rows, values, severity
     ("regions", "not_null", "region_name", lambda d: put(d, 5, "region_name", None), [5], [""], "ERROR"),
     ("regions", "blank_value", "region_name", lambda d: put(d, 5, "region_name", ""), [5], [""], "ERROR"),
-    ("regions", "type", "region_code", lambda d: put(d, 5, "region_code", 320402, as_object=True), [5], ["320402"], "ERROR"),
+    ("regions", "type", "region_code", lambda d: put(d, 5, "region_code", 320402, as_object=True),
+     [5], ["320402"], "ERROR"),
     ("regions", "allowed_value", "level", lambda d: put(d, 5, "level", "村"), [5], ["村"], "ERROR"),
-    ("regions", "duplicate_key", "region_code", lambda d: put(d, 5, "region_code", "320400"), [4, 5], ["320400", "320400"], "ERROR"),
-    ("regions", "region_name_duplicate", "region_name", lambda d: put(d, 5, "region_name", "常州市"), [4, 5], ["常州市", "常州市"], "ERROR"),
-    ("regions", "region_code_format", "region_code", lambda d: put(d, 5, "region_code", "32040A"), [5], ["32040A"], "ERROR"),
-    ("regions", "parent_code_unknown", "parent_code", lambda d: put(d, 5, "parent_code", "999999"), [5], ["999999"], "ERROR"),
-    ("hightech_certificates", "uscc_check_digit", "uscc", lambda d: put(d, 4, "uscc", _bad_check_digit(U2)), [4], [_bad_check_digit(U2)], "ERROR"),
-    ("hightech_certificates", "certificate_no_format", "certificate_no", lambda d: put(d, 3, "certificate_no", "GR2023-32-0001"), [3], ["GR2023-32-0001"], "ERROR"),
-    ("hightech_certificates", "date_in_future", "issue_date", lambda d: put(d, 3, "issue_date", "2025-07-01"), [3], ["2025-07-01"], "ERROR"),
-    ("hightech_certificates", "date_too_early", "issue_date", lambda d: put(d, 3, "issue_date", "1900-01-01"), [3], ["1900-01-01"], "ERROR"),
-    ("hightech_certificates", "revoked_before_issue", "revoked_date", lambda d: put(d, 4, "revoked_date", "2022-01-01"), [4], [f"{H['revoked_date']}=2022-01-01, {H['issue_date']}=2022-12-12"], "WARN"),
-    ("hightech_certificates", "known_region", "region", lambda d: put(d, 5, "region", "火星区"), [5], ["火星区"], "ERROR"),
-    ("hightech_certificates", "not_null", "enterprise_name", lambda d: put(d, 4, "enterprise_name", None), [4], [""], "ERROR"),
-    ("hightech_certificates", "duplicate_key", "certificate_no", lambda d: put(d, 5, "certificate_no", "GR202332000001"), [3, 5], ["GR202332000001"] * 2, "ERROR"),
-    ("hightech_certificates", "type", "issue_date", lambda d: put(d, 4, "issue_date", "2022-12-12", as_object=True), [4], ["2022-12-12"], "ERROR"),
+    ("regions", "duplicate_key", "region_code", lambda d: put(d, 5, "region_code", "320400"),
+     [4, 5], ["320400", "320400"], "ERROR"),
+    ("regions", "region_name_duplicate", "region_name", lambda d: put(d, 5, "region_name", "常州市"),
+     [4, 5], ["常州市", "常州市"], "ERROR"),
+    ("regions", "region_code_format", "region_code", lambda d: put(d, 5, "region_code", "32040A"),
+     [5], ["32040A"], "ERROR"),
+    ("regions", "parent_code_unknown", "parent_code", lambda d: put(d, 5, "parent_code", "999999"),
+     [5], ["999999"], "ERROR"),
+    ("hightech_certificates", "uscc_check_digit", "uscc", lambda d: put(d, 4, "uscc", _bad_check_digit(U2)),
+     [4], [_bad_check_digit(U2)], "ERROR"),
+    ("hightech_certificates", "certificate_no_format", "certificate_no",
+     lambda d: put(d, 3, "certificate_no", "GR2023-32-0001"), [3], ["GR2023-32-0001"], "ERROR"),
+    ("hightech_certificates", "date_in_future", "issue_date", lambda d: put(d, 3, "issue_date", "2025-07-01"),
+     [3], ["2025-07-01"], "ERROR"),
+    ("hightech_certificates", "date_too_early", "issue_date", lambda d: put(d, 3, "issue_date", "1900-01-01"),
+     [3], ["1900-01-01"], "ERROR"),
+    ("hightech_certificates", "revoked_before_issue", "revoked_date", lambda d: put(d, 4, "revoked_date", "2022-01-01"),
+     [4], [f"{H['revoked_date']}=2022-01-01, {H['issue_date']}=2022-12-12"], "WARN"),
+    ("hightech_certificates", "known_region", "region", lambda d: put(d, 5, "region", "火星区"),
+     [5], ["火星区"], "ERROR"),
+    ("hightech_certificates", "not_null", "enterprise_name", lambda d: put(d, 4, "enterprise_name", None),
+     [4], [""], "ERROR"),
+    ("hightech_certificates", "duplicate_key", "certificate_no",
+     lambda d: put(d, 5, "certificate_no", "GR202332000001"), [3, 5], ["GR202332000001"] * 2, "ERROR"),
+    ("hightech_certificates", "type", "issue_date", lambda d: put(d, 4, "issue_date", "2022-12-12", as_object=True),
+     [4], ["2022-12-12"], "ERROR"),
     ("tech_sme_registry", "year_in_future", "year", lambda d: put(d, 3, "year", 2026), [3], ["2026"], "ERROR"),
     ("tech_sme_registry", "year_range", "year", lambda d: put(d, 3, "year", 1900), [3], ["1900"], "ERROR"),
-    ("tech_sme_registry", "type", "year", lambda d: put(d.astype({"year": "float64"}), 3, "year", 2023.5), [3], ["2023.5"], "ERROR"),
-    ("tech_sme_registry", "duplicate_key", "registration_no", lambda d: put(d, 4, "registration_no", "20233204000001"), [3, 4], ["20233204000001"] * 2, "ERROR"),
-    ("tech_sme_registry", "uscc_check_digit", "uscc", lambda d: put(d, 5, "uscc", U1.lower()), [5], [U1.lower()], "ERROR"),
+    ("tech_sme_registry", "type", "year", lambda d: put(d.astype({"year": "float64"}), 3, "year", 2023.5),
+     [3], ["2023.5"], "ERROR"),
+    ("tech_sme_registry", "duplicate_key", "registration_no", lambda d: put(d, 4, "registration_no", "20233204000001"),
+     [3, 4], ["20233204000001"] * 2, "ERROR"),
+    ("tech_sme_registry", "uscc_check_digit", "uscc", lambda d: put(d, 5, "uscc", U1.lower()),
+     [5], [U1.lower()], "ERROR"),
     ("growth_firm_lists", "allowed_value", "category", lambda d: put(d, 3, "category", "瞪羚"), [3], ["瞪羚"], "ERROR"),
     ("growth_firm_lists", "duplicate_key", "uscc,category,year", lambda d: put(d, 4, "category", "瞪羚企业"), [3, 4],
      [f"{H['uscc']}={U1}, {H['category']}=瞪羚企业, {H['year']}=2023"] * 2, "ERROR"),
-    ("above_scale_industry", "industry_code_format", "industry_code", lambda d: put(d, 3, "industry_code", "C3911"), [3], ["C3911"], "ERROR"),
-    ("above_scale_industry", "negative_value", "rd_expenditure", lambda d: put(d, 4, "rd_expenditure", -5.0), [4], ["-5"], "ERROR"),
+    ("above_scale_industry", "industry_code_format", "industry_code", lambda d: put(d, 3, "industry_code", "C3911"),
+     [3], ["C3911"], "ERROR"),
+    ("above_scale_industry", "negative_value", "rd_expenditure", lambda d: put(d, 4, "rd_expenditure", -5.0),
+     [4], ["-5"], "ERROR"),
     ("above_scale_industry", "negative_value", "revenue", lambda d: put(d, 5, "revenue", -0.5), [5], ["-0.5"], "ERROR"),
-    ("above_scale_industry", "hightech_output_exceeds_gross_output", "hightech_output", lambda d: put(d, 3, "hightech_output", 12000.0), [3],
+    ("above_scale_industry", "hightech_output_exceeds_gross_output", "hightech_output",
+     lambda d: put(d, 3, "hightech_output", 12000.0), [3],
      [f"{H['gross_output']}=10000, {H['hightech_output']}=12000"], "ERROR"),
-    ("above_scale_industry", "hightech_value_added_exceeds_value_added", "hightech_value_added", lambda d: put(d, 3, "hightech_value_added", 3000.0), [3],
+    ("above_scale_industry", "hightech_value_added_exceeds_value_added", "hightech_value_added",
+     lambda d: put(d, 3, "hightech_value_added", 3000.0), [3],
      [f"{H['value_added']}=2500, {H['hightech_value_added']}=3000"], "WARN"),
-    ("above_scale_industry", "not_null", "has_rd_activity", lambda d: put(d, 5, "has_rd_activity", None), [5], [""], "ERROR"),
-    ("above_scale_industry", "duplicate_key", "uscc,year", lambda d: put(d, 5, "year", 2023), [3, 5], [f"{H['uscc']}={U1}, {H['year']}=2023"] * 2, "ERROR"),
-    ("patents", "application_no_format", "application_no", lambda d: put(d, 3, "application_no", "CN202310123456.7"), [3], ["CN202310123456.7"], "ERROR"),
+    ("above_scale_industry", "not_null", "has_rd_activity", lambda d: put(d, 5, "has_rd_activity", None),
+     [5], [""], "ERROR"),
+    ("above_scale_industry", "duplicate_key", "uscc,year", lambda d: put(d, 5, "year", 2023),
+     [3, 5], [f"{H['uscc']}={U1}, {H['year']}=2023"] * 2, "ERROR"),
+    ("patents", "application_no_format", "application_no", lambda d: put(d, 3, "application_no", "CN202310123456.7"),
+     [3], ["CN202310123456.7"], "ERROR"),
     ("patents", "grant_before_application", "grant_date", lambda d: put(d, 3, "grant_date", "2022-01-01"), [3],
      [f"{H['grant_date']}=2022-01-01, {H['application_date']}=2023-01-05"], "ERROR"),
     ("patents", "lapse_before_grant", "lapse_date", lambda d: put(d, 4, "lapse_date", "2023-08-01"), [4],
      [f"{H['lapse_date']}=2023-08-01, {H['grant_date']}=2023-09-01"], "ERROR"),
-    ("patents", "date_in_future", "grant_date", lambda d: put(d, 3, "grant_date", "2026-01-01"), [3], ["2026-01-01"], "ERROR"),
-    ("patents", "uscc_check_digit", "holder_uscc", lambda d: put(d, 4, "holder_uscc", _bad_check_digit(U2)), [4], [_bad_check_digit(U2)], "ERROR"),
-    ("patents", "allowed_value", "patent_type", lambda d: put(d, 3, "patent_type", "invention"), [3], ["invention"], "ERROR"),
+    ("patents", "date_in_future", "grant_date", lambda d: put(d, 3, "grant_date", "2026-01-01"),
+     [3], ["2026-01-01"], "ERROR"),
+    ("patents", "uscc_check_digit", "holder_uscc", lambda d: put(d, 4, "holder_uscc", _bad_check_digit(U2)),
+     [4], [_bad_check_digit(U2)], "ERROR"),
+    ("patents", "allowed_value", "patent_type", lambda d: put(d, 3, "patent_type", "invention"),
+     [3], ["invention"], "ERROR"),
     ("patents", "not_null", "high_value", lambda d: put(d, 4, "high_value", None), [4], [""], "ERROR"),
     ("patents", "type", "high_value", lambda d: put(d, 4, "high_value", "是", as_object=True), [4], ["是"], "ERROR"),
-    ("rd_spending", "negative_value", "rd_expenditure", lambda d: put(d, 3, "rd_expenditure", -100.0), [3], ["-100"], "ERROR"),
+    ("rd_spending", "negative_value", "rd_expenditure", lambda d: put(d, 3, "rd_expenditure", -100.0),
+     [3], ["-100"], "ERROR"),
     ("rd_spending", "allowed_value", "status", lambda d: put(d, 4, "status", "估计"), [4], ["估计"], "ERROR"),
-    ("rd_spending", "duplicate_key", "region,year", lambda d: put(d, 4, "year", 2023), [3, 4], [f"{H['region']}=320400, {H['year']}=2023"] * 2, "ERROR"),
-    ("regional_economy", "not_positive", "population_10k", lambda d: put(d, 3, "population_10k", 0.0), [3], ["0"], "ERROR"),
+    ("rd_spending", "duplicate_key", "region,year", lambda d: put(d, 4, "year", 2023),
+     [3, 4], [f"{H['region']}=320400, {H['year']}=2023"] * 2, "ERROR"),
+    ("regional_economy", "not_positive", "population_10k", lambda d: put(d, 3, "population_10k", 0.0),
+     [3], ["0"], "ERROR"),
     ("regional_economy", "not_positive", "gdp", lambda d: put(d, 4, "gdp", -1.0), [4], ["-1"], "ERROR"),
-    ("regional_economy", "negative_value", "enterprise_legal_entities", lambda d: put(d, 3, "enterprise_legal_entities", -1), [3], ["-1"], "ERROR"),
+    ("regional_economy", "negative_value", "enterprise_legal_entities",
+     lambda d: put(d, 3, "enterprise_legal_entities", -1), [3], ["-1"], "ERROR"),
     ("regional_economy", "type", "enterprise_legal_entities",
-     lambda d: put(d.astype({"enterprise_legal_entities": "float64"}), 5, "enterprise_legal_entities", 1.5), [5], ["1.5"], "ERROR"),
+     lambda d: put(d.astype({"enterprise_legal_entities": "float64"}), 5, "enterprise_legal_entities", 1.5),
+     [5], ["1.5"], "ERROR"),
     ("regional_economy", "known_region", "region", lambda d: put(d, 5, "region", "常州"), [5], ["常州"], "ERROR"),
     ("incubators", "revoked_before_recognized", "year_revoked", lambda d: put(d, 5, "year_revoked", 2018), [5],
      [f"{H['year_revoked']}=2018, {H['year_recognized']}=2019"], "ERROR"),
@@ -303,7 +340,8 @@ CASES = [
     ("plan_targets", "base_year_not_before_target_year", "base_year", lambda d: put(d, 3, "base_year", 2025), [3],
      [f"{H['target_year']}=2025, {H['base_year']}=2025"], "WARN"),
     ("plan_targets", "year_range", "target_year", lambda d: put(d, 3, "target_year", 2200), [3], ["2200"], "ERROR"),
-    ("plan_targets", "type", "target_value", lambda d: put(d, 3, "target_value", "3.5%", as_object=True), [3], ["3.5%"], "ERROR"),
+    ("plan_targets", "type", "target_value", lambda d: put(d, 3, "target_value", "3.5%", as_object=True),
+     [3], ["3.5%"], "ERROR"),
     ("plan_targets", "not_null", "clause", lambda d: put(d, 4, "clause", None), [4], [""], "ERROR"),
     ("plan_targets", "allowed_value", "comparator", lambda d: put(d, 3, "comparator", "≥"), [3], ["≥"], "ERROR"),
 ]  # fmt: skip
@@ -320,7 +358,7 @@ def test_one_defect_one_finding(source, rule, column, mutate, rows, values, seve
     f = findings[0]
     assert f.severity == severity
     assert f.failing_count == len(rows)
-    assert f.examples == list(zip(rows, values))
+    assert f.examples == list(zip(rows, values, strict=True))
     assert f.source == source and f.file == f"{source}/test.csv"
     assert f.message and f.fix and "{" not in f.message + f.fix
 
@@ -452,7 +490,7 @@ def test_column_split_mode_reports_the_same(monkeypatch):
 
     def all_findings():
         out = []
-        for source, rule, column, mutate, *_ in CASES:
+        for source, rule, _column, mutate, *_ in CASES:
             if (source, rule) in picked:
                 out += [f.to_dict() for f in run(source, mutate(frame(source)))]
         return out

@@ -42,7 +42,10 @@ def build_contract_check(source: str) -> AssetChecksDefinition:
     def _contract(context: AssetCheckExecutionContext, warehouse: WarehouseResource) -> AssetCheckResult:
         with warehouse.connect() as con:
             findings = audit_source(
-                con, source, context.op_execution_context.run_id, on_reject=lambda file, sha: _quarantine(warehouse, source, file, sha)
+                con,
+                source,
+                context.op_execution_context.run_id,
+                on_reject=lambda file, sha: _quarantine(warehouse, source, file, sha),
             )
         errors = [f for f in findings if f.severity == "ERROR"]
         warnings = [f for f in findings if f.severity == "WARN"]

@@ -76,7 +76,9 @@ def audit_source(
                 skip_null_check=parse_failed,
             )
             previous = ledger.previous_row_count(con, source, set(json.loads(header_map or "{}")))
-            findings += compare_with_previous(source, file=file, row_count=int(row_count or 0), previous_row_count=previous)
+            findings += compare_with_previous(
+                source, file=file, row_count=int(row_count or 0), previous_row_count=previous
+            )
         rejected = ledger.record_audit(con, refresh_id, source, sha, findings)
         if rejected:
             con.execute(f"DROP TABLE IF EXISTS {landing_table(sha)}")

@@ -44,5 +44,7 @@ def validate_drop(drop: Path, warehouse: Path) -> tuple[list[dict], Path | None]
         finally:
             con.close()
     outcome = "rejected" if any(b["status"] == "rejected" for b in batches) else "valid"
-    report = write_report(warehouse / "reports", refresh_id, "validate", outcome, batches) if warehouse.is_dir() else None
+    report = None
+    if warehouse.is_dir():
+        report = write_report(warehouse / "reports", refresh_id, "validate", outcome, batches)
     return batches, report

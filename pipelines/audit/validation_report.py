@@ -49,7 +49,7 @@ def write_report(
 
     `error`: why a refresh failed after every batch passed its audit (e.g. the dbt tests that failed)."""
     reports_dir.mkdir(parents=True, exist_ok=True)
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     doc = {
         "kind": kind,
         "refresh_id": refresh_id,
@@ -70,6 +70,9 @@ def write_report(
 
 def _e(value: object) -> str:
     return html.escape(str(value))
+
+
+_FINDING_COLUMNS = ("file", "column", "rule", "severity", "rows", "problem", "examples (row in file)", "fix")
 
 
 def render_html(doc: dict) -> str:
@@ -112,7 +115,7 @@ Rejected files: {len(doc['rejected'])}.</p>
 <table><tr><th>source</th><th>file</th><th>status</th><th>rows</th><th>findings</th></tr>
 {''.join(rows) or '<tr><td colspan=5>no new batch</td></tr>'}</table>
 <h2>Findings · 问题清单</h2>
-<table><tr><th>file</th><th>column</th><th>rule</th><th>severity</th><th>rows</th><th>problem</th><th>examples (row in file)</th><th>fix</th></tr>
+<table><tr>{"".join(f"<th>{c}</th>" for c in _FINDING_COLUMNS)}</tr>
 {''.join(details) or '<tr><td colspan=8>no findings</td></tr>'}</table>
 </body></html>
 """

@@ -102,7 +102,8 @@ def cmd_refresh(args: argparse.Namespace) -> int:
 def _print_failure(outcome, warehouse: Path, undone: list) -> None:
     """A refresh that failed after its audit: what stopped it, what to fix, where the details are."""
     err = sys.stderr
-    print(f"  FAILED — nothing was published, sti.duckdb is unchanged: {outcome.error or 'the refresh stopped'}", file=err)
+    error = outcome.error or "the refresh stopped"
+    print(f"  FAILED — nothing was published, sti.duckdb is unchanged: {error}", file=err)
     if undone:
         print(f"  not published (loaded again by the next refresh): {', '.join(b.file for b in undone)}", file=err)
     if "fix:" in (outcome.error or ""):
@@ -118,7 +119,8 @@ def _print_failure(outcome, warehouse: Path, undone: list) -> None:
             "published state",
             file=err,
         )
-    print(f"  details: {warehouse / 'logs' / 'refresh-latest.log'} and the Dagster run {outcome.run_id} (make ui)", file=err)
+    log = warehouse / "logs" / "refresh-latest.log"
+    print(f"  details: {log} and the Dagster run {outcome.run_id} (make ui)", file=err)
 
 
 def _print_headline(serving: Path) -> None:

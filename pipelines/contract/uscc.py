@@ -26,7 +26,7 @@ def uscc_check_char(first17: str) -> str:
     if len(first17) != 17:
         raise ValueError(f"need 17 characters, got {len(first17)}: {first17!r}")
     try:
-        total = sum(_USCC_VALUE[c] * w for c, w in zip(first17, _USCC_WEIGHTS))
+        total = sum(_USCC_VALUE[c] * w for c, w in zip(first17, _USCC_WEIGHTS, strict=True))
     except KeyError as exc:
         raise ValueError(f"character {exc.args[0]!r} is not in the USCC alphabet") from None
     return USCC_CHARSET[(31 - total % 31) % 31]
@@ -57,7 +57,7 @@ def org_code_check_char(body8: str) -> str:
     """The 9th character of a GB 11714 organisation code for its first 8 characters."""
     if len(body8) != 8:
         raise ValueError(f"need 8 characters, got {len(body8)}: {body8!r}")
-    c9 = 11 - sum(_org_value(c) * w for c, w in zip(body8, _ORG_WEIGHTS)) % 11
+    c9 = 11 - sum(_org_value(c) * w for c, w in zip(body8, _ORG_WEIGHTS, strict=True)) % 11
     if c9 == 11:
         return "0"
     if c9 == 10:

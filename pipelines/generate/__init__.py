@@ -169,7 +169,9 @@ def generate(scale: str, out: Path, seed: int = 42) -> GenerateSummary:
     writer.close()
     _, placeholder = write_targets(out)
 
-    summary = GenerateSummary(scale, seed, out, regions=len(regions), enterprises=n_ent, placeholder_targets=placeholder)
+    summary = GenerateSummary(
+        scale, seed, out, regions=len(regions), enterprises=n_ent, placeholder_targets=placeholder
+    )
     if cfg.truth:
         drop = {s: pd.concat(frames, ignore_index=True) for s, frames in kept.items() if frames}
         region_df = drop["regions"].drop(columns="_file")

@@ -9,8 +9,8 @@ history stays plausible.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 import functools
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -44,7 +44,9 @@ _SPECS: dict[tuple[int, int], FileSpec] = {
     (2024, 1): FileSpec(encoding="utf-8-sig", date_style="zh", region_by_name=True),
     (2024, 2): FileSpec("xlsx", date_style="excel", extra=("序号",)),
 }
-HISTORIC_SPEC = FileSpec(encoding="utf-8-sig", date_style="slash", region_by_name=True, omit=("revoked_date",), extra=("序号",))
+HISTORIC_SPEC = FileSpec(
+    encoding="utf-8-sig", date_style="slash", region_by_name=True, omit=("revoked_date",), extra=("序号",)
+)
 CORRECTION_SPEC = FileSpec(date_style="iso", extra=("备注",))
 REVOCATION_SPEC = FileSpec(encoding="gb18030", date_style="zh", crlf=True)
 
@@ -118,7 +120,7 @@ def certificate_rows(
     for year in range(WRITTEN_FROM, YEARS[-1] + 1):
         ids = issued[year]
         batches = np.where(rng.random(len(ids)) < 0.6, 1, 2)
-        for i, b in zip(ids, batches):
+        for i, b in zip(ids, batches, strict=True):
             issue = batch_date(p2, year, int(b), seed)
             recs.append(
                 {
@@ -134,7 +136,7 @@ def certificate_rows(
                 }
             )
     df = pd.DataFrame.from_records(recs)
-    files = [batch_file(y, b, scale) for y, b in zip(df["_year"], df["_batch"])]
+    files = [batch_file(y, b, scale) for y, b in zip(df["_year"], df["_batch"], strict=True)]
     df["_file"] = [f for f, _ in files]
     specs = {f: s for f, s in files}
 
@@ -146,7 +148,8 @@ def certificate_rows(
     revoked = issue_ts + pd.to_timedelta(offsets, unit="D")
     revoke &= (revoked <= pd.Timestamp("2024-12-20")).to_numpy()
     idx = np.flatnonzero(revoke)
-    in_spine = idx[(revoked.iloc[idx].dt.year >= YEARS[0]).to_numpy() & (revoked.iloc[idx].dt.year < YEARS[-1]).to_numpy()]
+    revoked_year = revoked.iloc[idx].dt.year
+    in_spine = idx[(revoked_year >= YEARS[0]).to_numpy() & (revoked_year < YEARS[-1]).to_numpy()]
     if pool.unit.index == 0 and len(in_spine):
         # One revocation on 12-31: not valid at that year-end any more.
         k = in_spine[0]

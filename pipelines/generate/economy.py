@@ -93,7 +93,7 @@ def build_series(regions: list[Region], seed: int) -> dict[str, Series]:
             out[c.code] = s
             members = [k for k in kids.get(c.code, []) if k.level == "区县"]
             shares = rng.dirichlet(np.full(len(members), 4.0))
-            for k, sh in zip(members, shares):
+            for k, sh in zip(members, shares, strict=True):
                 out[k.code] = _from_shares(s, (sh * 0.98, sh, rng.uniform(0.6, 1.3)), rng)
         agg = [out[c.code] for c in cities]
         f = rng.uniform(0.97, 1.03)
@@ -110,7 +110,10 @@ SAMPLE_NO_OWN_RD = {("360300", 2024)}
 SAMPLE_RD_REVISIONS = {("320404", 2021), ("360300", 2020), ("360313", 2022)}
 
 ECON_FILES = {
-    "final_old": ("2019-2022年地区经济基本情况.xlsx", FileSpec("xlsx", title="2019-2022年地区经济基本情况（正式数）", region_by_name=True)),
+    "final_old": (
+        "2019-2022年地区经济基本情况.xlsx",
+        FileSpec("xlsx", title="2019-2022年地区经济基本情况（正式数）", region_by_name=True),
+    ),
     # The 2023 final was published before the preliminary file got its (later-sorting)
     # name, so path order and vintage disagree here on purpose: 正式 must still win.
     "final_2023": ("2023年正式数.csv", FileSpec(encoding="utf-8-sig", money_unit="万元")),
@@ -119,10 +122,16 @@ ECON_FILES = {
     "final_2024": ("2024年正式数.csv", FileSpec(english=True)),
 }
 RD_FILES = {
-    "final_old": ("R&D经费内部支出_2019-2022.csv", FileSpec(encoding="gb18030", money_unit="亿元", region_by_name=True, crlf=True)),
+    "final_old": (
+        "R&D经费内部支出_2019-2022.csv",
+        FileSpec(encoding="gb18030", money_unit="亿元", region_by_name=True, crlf=True),
+    ),
     "revision": ("R&D经费内部支出_2019-2022_修订.csv", FileSpec()),
     "prelim_2023": ("R&D经费内部支出_2023_初步.csv", FileSpec(fullwidth=True)),
-    "final_2023": ("R&D经费内部支出_2023_正式.xlsx", FileSpec("xlsx", title="2023年全社会R&D经费内部支出（正式数）", money_unit="元")),
+    "final_2023": (
+        "R&D经费内部支出_2023_正式.xlsx",
+        FileSpec("xlsx", title="2023年全社会R&D经费内部支出（正式数）", money_unit="元"),
+    ),
     "prelim_2024": ("R&D经费内部支出_2024_初步.csv", FileSpec(english=True, money_unit="亿元", enum_english=True)),
 }
 

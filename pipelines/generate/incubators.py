@@ -95,7 +95,7 @@ def incubator_rows(
     """`taken` holds the carrier names of earlier units: a name is a carrier's identity, so
     two units must never pick the same one."""
     unit = pool.unit
-    places = [(h, s) for h, s in zip(unit.homes, unit.home_short) if h != unit.root] or [
+    places = [(h, s) for h, s in zip(unit.homes, unit.home_short, strict=True) if h != unit.root] or [
         (unit.root, unit.home_short[0])
     ]
     years = np.arange(2012, 2025)

@@ -78,7 +78,10 @@ def sme_rows(pool: Pool, vol: Volumes, valid: np.ndarray, rng: np.random.Generat
                 {
                     "enterprise_name": names[picked],
                     "uscc": uscc[picked],
-                    "registration_no": [registration_number(year, h, int(k), l) for h, k, l in zip(home, serial, letters)],
+                    "registration_no": [
+                        registration_number(year, h, int(k), letter)
+                        for h, k, letter in zip(home, serial, letters, strict=True)
+                    ],
                     "year": year,
                     "region": home,
                     "_file": np.where(second, fnames[0], fnames[1]),

@@ -93,7 +93,7 @@ def person_names(rng: np.random.Generator, n: int) -> np.ndarray:
     two = rng.random(n) < 0.6
     names = [
         _SURNAMES[a] + _GIVEN[b] + (_GIVEN[c] if t else "")
-        for a, b, c, t in zip(s, g1, g2, two)
+        for a, b, c, t in zip(s, g1, g2, two, strict=True)
     ]
     return np.array(names, dtype=object)
 

@@ -93,7 +93,7 @@ def application_numbers(
     twelve = years.astype(np.int64) * 10**8 + type_digits.astype(np.int64) * 10**7 + serial
     digits = (twelve[:, None] // (10 ** np.arange(11, -1, -1, dtype=np.int64))) % 10
     checks = patent_check_chars(digits)
-    return np.array([f"{t}.{c}" for t, c in zip(twelve, checks)], dtype=object)
+    return np.array([f"{t}.{c}" for t, c in zip(twelve, checks, strict=True)], dtype=object)
 
 
 def is_valid_application_no(s: str) -> bool:

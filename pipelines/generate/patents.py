@@ -64,7 +64,9 @@ def patent_rows(
                              person_names(rng, n_person)])
     # Patent offices print half-width brackets; the registry prints full-width ones.
     half = rng.random(len(holder)) < 0.5
-    holder = np.array([h.replace("（", "(").replace("）", ")") if f else h for h, f in zip(holder, half)], dtype=object)
+    holder = np.array(
+        [h.replace("（", "(").replace("）", ")") if f else h for h, f in zip(holder, half, strict=True)], dtype=object
+    )
     uscc = np.concatenate([np.array(pool.uscc, dtype=object)[firm], np.full(n_inst + n_person, "", dtype=object)])
     region = np.concatenate([pool.home[firm],
                              np.array(district_homes, dtype=object)[inst % len(district_homes)],

@@ -60,7 +60,7 @@ class Truth:
     def __init__(self, regions: pd.DataFrame, drop: Mapping[str, pd.DataFrame], hightech_codes: set[str] | None):
         self.regions = regions.reset_index(drop=True)
         self.codes = list(self.regions["region_code"])
-        parent = dict(zip(self.regions["region_code"], self.regions["parent_code"].fillna("")))
+        parent = dict(zip(self.regions["region_code"], self.regions["parent_code"].fillna(""), strict=True))
         self.children: dict[str, list[str]] = {c: [] for c in self.codes}
         for c, p in parent.items():
             if p:
@@ -78,7 +78,7 @@ class Truth:
         self.anc = np.full((len(self.codes), max(map(len, chains), default=1)), -1, dtype=np.int64)
         for i, chain in enumerate(chains):
             self.anc[i, : len(chain)] = chain
-        self.by_name = dict(zip(self.regions["region_name"], self.regions["region_code"]))
+        self.by_name = dict(zip(self.regions["region_name"], self.regions["region_code"], strict=True))
         self.drop = drop
         self.hightech_codes = hightech_codes
         econ = drop["regional_economy"]
@@ -147,23 +147,24 @@ class Truth:
     # -- region-level inputs --------------------------------------------------------------
     def _resolved(self, source: str, col: str) -> dict[int, dict[str, float | None]]:
         rows = self._rows(source, ["region", "year"], by_status=True)
-        own = {(r, int(y)): float(v) for r, y, v in zip(rows["region"], rows["year"], rows[col])}
-        out: dict[int, dict[str, float | None]] = {}
-        for year in self.years:
-            memo: dict[str, float | None] = {}
+        own = {(r, int(y)): float(v) for r, y, v in zip(rows["region"], rows["year"], rows[col], strict=True)}
+        return {year: self._resolved_year(own, year) for year in self.years}
 
-            def resolve(r: str) -> float | None:
-                if r in memo:
-                    return memo[r]
-                v: float | None = own.get((r, year))
-                if v is None and self.children[r]:
-                    vals = [resolve(c) for c in self.children[r]]
-                    v = None if any(x is None for x in vals) else float(sum(vals))  # type: ignore[arg-type]
-                memo[r] = v
-                return v
+    def _resolved_year(self, own: dict[tuple[str, int], float], year: int) -> dict[str, float | None]:
+        """Every region's value in `year`: its own figure, else the sum of its children's (none if one is missing)."""
+        memo: dict[str, float | None] = {}
 
-            out[year] = {r: resolve(r) for r in self.codes}
-        return out
+        def resolve(r: str) -> float | None:
+            if r in memo:
+                return memo[r]
+            v: float | None = own.get((r, year))
+            if v is None and self.children[r]:
+                vals = [resolve(c) for c in self.children[r]]
+                v = None if any(x is None for x in vals) else float(sum(vals))  # type: ignore[arg-type]
+            memo[r] = v
+            return v
+
+        return {r: resolve(r) for r in self.codes}
 
     # -- indicators ----------------------------------------------------------------------
     def compute(self) -> pd.DataFrame:
@@ -173,7 +174,10 @@ class Truth:
         rd = self._resolved("rd_spending", "rd_expenditure")
         certs = self._rows("hightech_certificates", ["certificate_no"])
         issue = pd.to_datetime(certs["issue_date"])
-        revoked = pd.to_datetime(certs["revoked_date"]) if "revoked_date" in certs else pd.Series(pd.NaT, index=certs.index)
+        if "revoked_date" in certs:
+            revoked = pd.to_datetime(certs["revoked_date"])
+        else:
+            revoked = pd.Series(pd.NaT, index=certs.index)
         expiry = issue + pd.DateOffset(years=3)
         sme = self._rows("tech_sme_registry", ["registration_no"])
         roster = self._rows("above_scale_industry", ["uscc", "year"])
@@ -205,7 +209,9 @@ class Truth:
             self._ratio("hightech_va_share", y, self._sum(ros, "hightech_value_added"), self._sum(ros, "value_added"))
             if self.hightech_codes is not None:
                 htm = ros[ros["industry_code"].astype(str).str.strip().isin(self.hightech_codes)]
-                self._ratio("hightech_manufacturing_va_share", y, self._sum(htm, "value_added"), self._sum(ros, "value_added"))
+                self._ratio(
+                    "hightech_manufacturing_va_share", y, self._sum(htm, "value_added"), self._sum(ros, "value_added")
+                )
             self._ratio("above_scale_rd_intensity", y, self._sum(ros, "rd_expenditure"), self._sum(ros, "revenue"))
             rd_firms = ros[ros["has_rd_activity"].astype(bool)]
             self._ratio("above_scale_rd_coverage", y, self._distinct(rd_firms), firms)
@@ -213,7 +219,8 @@ class Truth:
             held = patents[(grant <= end) & (lapse.isna() | (lapse > end)) & (patents["patent_type"] == "发明")]
             self._ratio("invention_patents_per_10k_pop", y, self._distinct(held, "application_no"), pop[y], 1.0)
             hv = held[held["high_value"].astype(bool)]
-            self._ratio("high_value_invention_patents_per_10k_pop", y, self._distinct(hv, "application_no"), pop[y], 1.0)
+            high_value = self._distinct(hv, "application_no")
+            self._ratio("high_value_invention_patents_per_10k_pop", y, high_value, pop[y], 1.0)
             self._ratio("hightech_per_10k_legal_entities", y, {r: hte.get(r, 0) for r in self.codes}, legal[y], 10000.0)
 
             gy = growth["year"].astype(int)
@@ -269,8 +276,10 @@ class Truth:
         self._count("carrier_count_municipal_plus", year, self._distinct(lv[lv["rank"] >= 2], "carrier"))
         self._count("carrier_count_provincial_plus", year, self._distinct(lv[lv["rank"] >= 3], "carrier"))
         nat = lv[lv["rank"] == 4]
-        self._count("carrier_count_national_maker_space", year, self._distinct(nat[nat["carrier_type"] == "众创空间"], "carrier"))
-        self._count("carrier_count_national_incubator", year, self._distinct(nat[nat["carrier_type"] == "科技企业孵化器"], "carrier"))
+        maker_spaces = self._distinct(nat[nat["carrier_type"] == "众创空间"], "carrier")
+        incubators = self._distinct(nat[nat["carrier_type"] == "科技企业孵化器"], "carrier")
+        self._count("carrier_count_national_maker_space", year, maker_spaces)
+        self._count("carrier_count_national_incubator", year, incubators)
         new_any = set(first[1][first[1] == year].index)
         new_any_rows = lv[lv["carrier"].isin(new_any)]
         self._count("carrier_new_count", year, self._distinct(new_any_rows, "carrier"))

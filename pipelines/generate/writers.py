@@ -61,7 +61,7 @@ class DropWriter:
             raise ValueError(f"{rel}: one file cannot have two formats")
         headers, cells = render(source, rows, spec, self.region_names, state.rows_written)
         n = len(next(iter(rows.values()))) if rows else 0
-        records = [list(r) for r in zip(*cells)] if n else []
+        records = [list(r) for r in zip(*cells, strict=True)] if n else []
         if spec.fmt == "xlsx":
             state.xlsx_headers = headers
             state.xlsx_rows.extend(records)

@@ -3,9 +3,9 @@
 import json
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import duckdb
 from dagster import AssetExecutionContext, AssetKey, Failure
@@ -62,7 +62,9 @@ def describe_dbt_failures(run_results: Mapping[str, Any], build_db: Path, exampl
         )
     if not failed:
         return "dbt build failed before running any test (see the dbt log above); nothing was published"
-    lines = [f"dbt build failed ({len(failed)} node(s)); nothing was published and this refresh's batches are rolled back:"]
+    lines = [
+        f"dbt build failed ({len(failed)} node(s)); nothing was published and this refresh's batches are rolled back:"
+    ]
     con = None
     try:
         con = duckdb.connect(str(build_db), read_only=True)
@@ -76,13 +78,14 @@ def describe_dbt_failures(run_results: Mapping[str, Any], build_db: Path, exampl
             count = f", {result['failures']} failing row(s)" if result.get("failures") else ""
             message = (str(result.get("message") or "").strip().splitlines() or [""])[0]
             lines.append(f"  {kind} {name or parts[-1]}{count}: {message}")
-            code = result.get("compiled_code")
-            if kind == "test" and result.get("status") == "fail" and code and con is not None:
+            # store_failures_as: view (dbt_project.yml) leaves the failing rows in relation_name
+            relation = result.get("relation_name")
+            if kind == "test" and result.get("status") == "fail" and relation and con is not None:
                 try:
-                    cur = con.execute(f"SELECT * FROM (\n{code}\n) LIMIT {examples}")
+                    cur = con.execute(f"SELECT * FROM {relation} LIMIT {examples}")
                     names = [d[0] for d in cur.description]
                     for row in cur.fetchall():
-                        text = ", ".join(f"{n}={v}" for n, v in zip(names, row))
+                        text = ", ".join(f"{n}={v}" for n, v in zip(names, row, strict=True))
                         lines.append(f"      e.g. {text[:300]}")
                 except duckdb.Error:
                     pass

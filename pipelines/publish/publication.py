@@ -101,11 +101,13 @@ def recover(root: Path, con: duckdb.DuckDBPyConnection, keep_refresh_id: str | N
         if entry and not tmp.exists() and (root / "sti.duckdb").exists():
             ledger.commit_publication(con, entry["refresh_id"], entry.get("fingerprint"))
             done.append(
-                f"completed the publication of refresh {entry['refresh_id']} (interrupted after sti.duckdb was replaced)"
+                f"completed the publication of refresh {entry['refresh_id']} "
+                "(interrupted after sti.duckdb was replaced)"
             )
         else:
             done.append(
-                f"undid the publication of refresh {entry.get('refresh_id', '?')} (interrupted before sti.duckdb was replaced)"
+                f"undid the publication of refresh {entry.get('refresh_id', '?')} "
+                "(interrupted before sti.duckdb was replaced)"
             )
         journal.unlink()
     for stray in sorted(root.glob(_TMP_GLOB)) + sorted(root.glob(f".{JOURNAL}.tmp")):

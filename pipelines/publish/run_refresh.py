@@ -94,7 +94,9 @@ def _summarise(result: ExecuteInProcessResult, warehouse: Path) -> RefreshOutcom
         return RefreshOutcome(run_id, str(RunStatus.FAILED), [], error)
     con = duckdb.connect(str(build_db), read_only=True)
     try:
-        batches = [BatchLine(b["source"], b["file"], b["status"], b["rows"], b["findings"]) for b in batches_of(con, run_id)]
+        batches = [
+            BatchLine(b["source"], b["file"], b["status"], b["rows"], b["findings"]) for b in batches_of(con, run_id)
+        ]
         record = ledger.run_record(con, run_id)
         retracted = ledger.retracted_batches(con)
     finally:

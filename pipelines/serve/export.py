@@ -142,7 +142,9 @@ def export_marts(serving: Path, out: Path, fmt: str) -> list[Path]:
             elif fmt == "csv":
                 _write_csv(con, table, target)
             else:
-                con.execute(f"COPY (SELECT * FROM marts.{_quote_ident(table)}) TO '{sql_path(target)}' (FORMAT parquet)")
+                con.execute(
+                    f"COPY (SELECT * FROM marts.{_quote_ident(table)}) TO '{sql_path(target)}' (FORMAT parquet)"
+                )
             written.append(target)
     finally:
         con.close()

@@ -44,8 +44,14 @@ def _svg_lines(series: dict[str, list[tuple[int, float]]], width: int = 420, hei
     for i, (name, pts) in enumerate(sorted(series.items())):
         color = _PALETTE[i % len(_PALETTE)]
         path = " ".join(f"{x(yr):.1f},{y(v):.1f}" for yr, v in sorted(pts))
-        parts.append(f'<polyline fill="none" stroke="{color}" stroke-width="2" points="{path}"><title>{_e(name)}</title></polyline>')
-        parts.append(f'<text x="{width - pad + 2}" y="{y(sorted(pts)[-1][1]):.1f}" font-size="9" fill="{color}">{_e(name[:6])}</text>')
+        parts.append(
+            f'<polyline fill="none" stroke="{color}" stroke-width="2" points="{path}">'
+            f"<title>{_e(name)}</title></polyline>"
+        )
+        parts.append(
+            f'<text x="{width - pad + 2}" y="{y(sorted(pts)[-1][1]):.1f}" font-size="9" fill="{color}">'
+            f"{_e(name[:6])}</text>"
+        )
     parts.append("</svg>")
     return "".join(parts)
 
@@ -94,9 +100,11 @@ def build_report(serving: Path, out: Path) -> Path:
             f"<p class='f'>{_e(formula)}</p>{chart or '<p>no values</p>'}</section>"
         )
     rows = "".join(
-        f"<tr class='{_e(r[10])}'>" + "".join(f"<td>{_e(c if not isinstance(c, float) else round(c, 4))}</td>" for c in r) + "</tr>"
+        f"<tr class='{_e(r[10])}'>"
+        + "".join(f"<td>{_e(c if not isinstance(c, float) else round(c, 4))}</td>" for c in r)
+        + "</tr>"
         for r in progress
-    )
+    ) or "<tr><td colspan=12>no targets</td></tr>"
     page = f"""<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
 <title>科技创新指标报告 · STI indicator report</title>
 <style>
@@ -112,7 +120,7 @@ tr.behind td, tr.missed td {{ background: #fde8e8 }} tr.not_measurable td {{ col
 {''.join(sections)}
 <h2>规划目标进展 · Plan target progress</h2>
 <table><tr><th>plan</th><th>region</th><th>indicator</th><th>kind</th><th>period</th><th>cmp</th><th>target</th>
-<th>actual year</th><th>actual</th><th>完成率 %</th><th>status</th><th>clause</th></tr>{rows or '<tr><td colspan=12>no targets</td></tr>'}</table>
+<th>actual year</th><th>actual</th><th>完成率 %</th><th>status</th><th>clause</th></tr>{rows}</table>
 </body></html>"""
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(page, encoding="utf-8")

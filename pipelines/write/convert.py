@@ -93,7 +93,8 @@ def _parsed_number(col: str, m: MatchedColumn) -> str:
     """SQL: the cell as a DOUBLE in the file's unit when it follows the number rule, else NULL.
     (Whatever the pattern accepts casts once the separators are removed: NULL means badly written.)"""
     text = _number_text(col, m)
-    return f"CASE WHEN {_number_format_ok(col, m)} THEN TRY_CAST(replace(replace({text}, ',', ''), '，', '') AS DOUBLE) END"
+    number = f"TRY_CAST(replace(replace({text}, ',', ''), '，', '') AS DOUBLE)"
+    return f"CASE WHEN {_number_format_ok(col, m)} THEN {number} END"
 
 
 def _typed_number(parsed: str, m: MatchedColumn) -> str:
@@ -123,11 +124,14 @@ def number_fix(value: str, integer: bool = False) -> tuple[str, str]:
         return "minus_sign", f"{value!r}: write the minus sign as a plain hyphen-minus: -{text[1:]}"
     if re.fullmatch(r"[+-]?[0-9]+,[0-9]+", text):
         return "comma_decimal", (
-            f"{value!r}: a comma only separates thousands (1,234.5); write the decimal with a point: {text.replace(',', '.')}"
+            f"{value!r}: a comma only separates thousands (1,234.5); write the decimal with a point: "
+            f"{text.replace(',', '.')}"
         )
     if re.fullmatch(r"[+-]?[0-9]{1,3}(?:\.[0-9]{3})+,[0-9]+", text):
         fixed = text.replace(".", "").replace(",", ".")
-        return "european", f"{value!r}: the point is the decimal point and a comma only separates thousands; write {fixed}"
+        return "european", (
+            f"{value!r}: the point is the decimal point and a comma only separates thousands; write {fixed}"
+        )
     if re.fullmatch(r"[+-]?[0-9]{1,3}(?:\.[0-9]{3}){2,}", text):
         fixed = text.replace(".", ",")
         return "european", f"{value!r}: the point is the decimal point, not a thousands separator; write {fixed}"
@@ -135,7 +139,9 @@ def number_fix(value: str, integer: bool = False) -> tuple[str, str]:
     if not re.fullmatch(r"[+-]?[0-9][0-9.,]*[eE][+-]?[0-9]+", text) and re.fullmatch(
         rf"[+-]?[0-9][0-9.,]*\s*{unit}.*|{unit}.*?\s*[+-]?[0-9][0-9.,]*", text
     ):
-        return "unit_or_text", f"{value!r}: write the number alone (no unit, % or text in the cell; the unit belongs in the header)"
+        return "unit_or_text", (
+            f"{value!r}: write the number alone (no unit, % or text in the cell; the unit belongs in the header)"
+        )
     return "other", (
         f"{value!r}: write a plain number: half-width digits, a point for the decimal, "
         "a comma only between groups of three digits (1,234.5)"
@@ -226,9 +232,11 @@ def convert(
         return []
     both = f"{strings_table} t JOIN {landing_table} l ON l._row_number = t._row_number"
     failing = [f"{raw} IS NOT NULL AND l.{_q(m.column.name)} IS NULL" for m, raw, _e, _n in checks]
-    counts = con.execute("SELECT " + ", ".join(f"count(*) FILTER (WHERE {w})" for w in failing) + f" FROM {both}").fetchone()
+    counts = con.execute(
+        "SELECT " + ", ".join(f"count(*) FILTER (WHERE {w})" for w in failing) + f" FROM {both}"
+    ).fetchone()
     findings: list[Finding] = []
-    for (m, raw, _expr, number), where, count in zip(checks, failing, counts):
+    for (m, raw, _expr, number), where, count in zip(checks, failing, counts, strict=True):
         if not count:
             continue
         # A number cell either breaks the number rule (bad_number_format) or is well written
@@ -238,8 +246,10 @@ def convert(
         else:
             ok = _number_format_ok(raw, m)
             split = [(True, f"{where} AND NOT {ok}"), (False, f"{where} AND {ok}")]
-            n = con.execute("SELECT " + ", ".join(f"count(*) FILTER (WHERE {w})" for _b, w in split) + f" FROM {both}").fetchone()
-            groups = [(bad, w, c) for (bad, w), c in zip(split, n)]
+            n = con.execute(
+                "SELECT " + ", ".join(f"count(*) FILTER (WHERE {w})" for _b, w in split) + f" FROM {both}"
+            ).fetchone()
+            groups = [(bad, w, c) for (bad, w), c in zip(split, n, strict=True)]
         for badly_written, cond, n_failing in groups:
             if not n_failing:
                 continue

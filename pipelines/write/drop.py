@@ -117,7 +117,8 @@ def scan_drop(drop: Path) -> DropInventory:
                 _finding(
                     entry.name + "/",
                     "unknown_source_folder",
-                    f"{entry.name}/ is not a source of the warehouse ({_files_below(path)} file(s) in it would not be loaded)",
+                    f"{entry.name}/ is not a source of the warehouse "
+                    f"({_files_below(path)} file(s) in it would not be loaded)",
                     f"{hint} (sources: {', '.join(SOURCES)}), or move it out of the drop",
                     "ERROR",
                 )

@@ -110,7 +110,8 @@ def _header_findings(source: Source, file: str, match, header_row: int) -> list[
                 file=file,
                 rule="money_header_without_unit",
                 message=f"money column {header!r} does not say its unit, so its amounts cannot be normalised to 万元",
-                fix=f"write the unit in the header, e.g. {col.header_zh}(万元), {col.header_zh}(元) or {col.header_zh}(亿元)",
+                fix=f"write the unit in the header, e.g. {col.header_zh}(万元), {col.header_zh}(元) "
+                f"or {col.header_zh}(亿元)",
                 column=col.name,
                 header=header,
                 examples=[(header_row, header)],

@@ -91,7 +91,8 @@ def detect_encoding(path: Path) -> str:
             raise ReadError(
                 "undecodable_file",
                 f"the file is UTF-8 but contains invalid bytes ({problem})",
-                "re-export the CSV as UTF-8; the bytes at that line were damaged (e.g. a truncated copy or an edit in another code page)",
+                "re-export the CSV as UTF-8; the bytes at that line were damaged "
+                "(e.g. a truncated copy or an edit in another code page)",
             )
     raise ReadError(
         "undecodable_file",
@@ -315,7 +316,8 @@ def _open_first_visible_sheet(source: Source, workbook) -> OpenedFile:
             "ambiguous_workbook",
             f"visible sheets {names} all hold a header row of {source.name}; which one is the list cannot be told "
             f"(only the first visible sheet, {title!r}, would be read)",
-            "keep the list on one visible sheet: delete the other sheet(s), or hide them (hidden sheets are never read)",
+            "keep the list on one visible sheet: delete the other sheet(s), "
+            "or hide them (hidden sheets are never read)",
         )
     assert idx is not None
     header_row, header = head[idx]
