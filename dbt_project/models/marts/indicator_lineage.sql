@@ -65,12 +65,12 @@ roles as (
 
     select
         facts.*,
-        roles.input_role
+        role_names.input_role
     from facts
     inner join indicators
         on indicators.indicator_code = facts.indicator_code
-    cross join (values ('numerator'), ('denominator')) as roles (input_role)
-    where roles.input_role = 'numerator' or indicators.value_type = 'ratio'
+    cross join (values ('numerator'), ('denominator')) as role_names (input_role)
+    where role_names.input_role = 'numerator' or indicators.value_type = 'ratio'
 
 ),
 

@@ -42,7 +42,7 @@ roster_rules as (
         1.0 as amount,
         roster.*
     from roster
-    where has_valid_hightech_certificate
+    where roster.has_valid_hightech_certificate
 
     union all
 
@@ -100,7 +100,7 @@ roster_rules as (
         value_added as amount,
         roster.*
     from roster
-    where is_hightech_manufacturing
+    where roster.is_hightech_manufacturing
 
     union all
 
@@ -139,7 +139,7 @@ roster_rules as (
         1.0 as amount,
         roster.*
     from roster
-    where has_rd_activity
+    where roster.has_rd_activity
 
     union all
 

@@ -23,7 +23,7 @@ rules as (
         1.0 as amount,
         levels.*
     from levels
-    where level_rank >= 2
+    where levels.level_rank >= 2
 
     union all
 
@@ -33,7 +33,7 @@ rules as (
         1.0 as amount,
         levels.*
     from levels
-    where level_rank >= 3
+    where levels.level_rank >= 3
 
     union all
 
@@ -43,7 +43,7 @@ rules as (
         1.0 as amount,
         levels.*
     from levels
-    where level = '国家级' and carrier_type = '众创空间'
+    where levels.level = '国家级' and levels.carrier_type = '众创空间'
 
     union all
 
@@ -53,7 +53,7 @@ rules as (
         1.0 as amount,
         levels.*
     from levels
-    where level = '国家级' and carrier_type = '科技企业孵化器'
+    where levels.level = '国家级' and levels.carrier_type = '科技企业孵化器'
 
     union all
 

@@ -31,7 +31,7 @@ rules as (
         'numerator' as role,
         figures.*
     from figures
-    where measure = 'rd_expenditure'
+    where figures.measure = 'rd_expenditure'
 
     union all
 
@@ -40,7 +40,7 @@ rules as (
         'denominator' as role,
         figures.*
     from figures
-    where measure = 'gdp'
+    where figures.measure = 'gdp'
 
     union all
 
@@ -50,7 +50,7 @@ rules as (
         'denominator' as role,
         figures.*
     from figures
-    where measure = 'population_10k'
+    where figures.measure = 'population_10k'
 
     union all
 
@@ -59,7 +59,7 @@ rules as (
         'denominator' as role,
         figures.*
     from figures
-    where measure = 'population_10k'
+    where figures.measure = 'population_10k'
 
     union all
 
@@ -69,7 +69,7 @@ rules as (
         'denominator' as role,
         figures.*
     from figures
-    where measure = 'enterprise_legal_entities'
+    where figures.measure = 'enterprise_legal_entities'
 
 )
 

@@ -19,12 +19,12 @@ with catalogue as (
 
 rules as (
 
-    select rules.indicator_code from (
+    select rule_codes.indicator_code
+    from (
         values
-        {% for code in rule_codes | unique %}
-            ('{{ code }}'){% if not loop.last %},{% endif %}
-        {% endfor %}
-    ) as rules (indicator_code)
+        {% for code in rule_codes | unique %}('{{ code }}'), {% endfor %}(null)
+    ) as rule_codes (indicator_code)
+    where rule_codes.indicator_code is not null
 
 )
 

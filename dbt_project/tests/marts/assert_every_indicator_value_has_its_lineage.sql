@@ -33,10 +33,10 @@ expected as (
 
     select
         facts.*,
-        roles.input_role
+        role_names.input_role
     from facts
-    cross join (values ('numerator'), ('denominator')) as roles (input_role)
-    where roles.input_role = 'numerator' or facts.value_type = 'ratio'
+    cross join (values ('numerator'), ('denominator')) as role_names (input_role)
+    where role_names.input_role = 'numerator' or facts.value_type = 'ratio'
 
 )
 
