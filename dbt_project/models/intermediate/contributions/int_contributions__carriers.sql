@@ -3,15 +3,17 @@
 -- count(distinct carrier_name); the new area sums the area of the carriers first
 -- recognised in Y. This file is the only place these rules are written.
 
+-- every carrier's level row of Y, flagged where Y is one of its first years
 with levels as (
 
-    select * from {{ ref('int_carrier_levels_by_year') }}
-
-),
-
-milestones as (
-
-    select * from {{ ref('int_carrier_milestones') }}
+    select
+        levels.*,
+        milestones.first_year = levels.year as is_first_year,
+        coalesce(milestones.first_year_municipal_plus = levels.year, false) as is_first_municipal_plus_year,
+        coalesce(milestones.first_year_provincial_plus = levels.year, false) as is_first_provincial_plus_year
+    from {{ ref('int_carrier_levels_by_year') }} as levels
+    inner join {{ ref('int_carrier_milestones') }} as milestones
+        on milestones.carrier_name = levels.carrier_name
 
 ),
 
@@ -63,9 +65,7 @@ rules as (
         1.0 as amount,
         levels.*
     from levels
-    inner join milestones
-        on milestones.carrier_name = levels.carrier_name
-        and milestones.first_year = levels.year
+    where levels.is_first_year
 
     union all
 
@@ -75,9 +75,7 @@ rules as (
         1.0 as amount,
         levels.*
     from levels
-    inner join milestones
-        on milestones.carrier_name = levels.carrier_name
-        and milestones.first_year_municipal_plus = levels.year
+    where levels.is_first_municipal_plus_year
 
     union all
 
@@ -87,9 +85,7 @@ rules as (
         1.0 as amount,
         levels.*
     from levels
-    inner join milestones
-        on milestones.carrier_name = levels.carrier_name
-        and milestones.first_year_provincial_plus = levels.year
+    where levels.is_first_provincial_plus_year
 
     union all
 
@@ -99,9 +95,7 @@ rules as (
         levels.area_m2 as amount,
         levels.*
     from levels
-    inner join milestones
-        on milestones.carrier_name = levels.carrier_name
-        and milestones.first_year = levels.year
+    where levels.is_first_year
 
 )
 

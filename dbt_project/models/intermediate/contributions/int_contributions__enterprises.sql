@@ -1,29 +1,72 @@
 -- Contribution rules of the indicators that count enterprises on certificates, the tech-SME
--- registry and the growth-firm lists (DESIGN §4). One row per (indicator, role, spine year,
--- source row); the value is count(distinct entity_key) over the region and its descendants
--- (int_indicator_values). This file is the only place these rules are written.
+-- registry and the growth-firm lists (DESIGN §4). One row per (indicator, spine year, source
+-- row), all numerators; the value is count(distinct entity_key = USCC) over the region and its
+-- descendants (int_indicator_values). This file is the only place these rules are written.
 
-with valid_certificates as (
+-- The enterprise rows each rule can pick from, one shape: `basis` says what the row is in Y.
+with enterprise_rows as (
 
-    select * from {{ ref('int_hightech_certificates_valid_by_year') }}
+    select
+        'valid_certificate' as basis,
+        'hightech_certificates' as source,
+        year,
+        uscc,
+        enterprise_name,
+        region_code,
+        cast(null as varchar) as category,
+        cast(null as boolean) as is_listed_in_year,
+        _load_id,
+        _source_file,
+        _row_number
+    from {{ ref('int_hightech_certificates_valid_by_year') }}
 
-),
+    union all
 
-certificates as (
+    select
+        'issued_certificate' as basis,
+        'hightech_certificates' as source,
+        cast(year(issue_date) as integer) as year,
+        uscc,
+        enterprise_name,
+        region_code,
+        cast(null as varchar) as category,
+        cast(null as boolean) as is_listed_in_year,
+        _load_id,
+        _source_file,
+        _row_number
+    from {{ ref('int_hightech_certificates_current') }}
 
-    select * from {{ ref('int_hightech_certificates_current') }}
+    union all
 
-),
+    select
+        'registration' as basis,
+        'tech_sme_registry' as source,
+        year,
+        uscc,
+        enterprise_name,
+        region_code,
+        cast(null as varchar) as category,
+        cast(null as boolean) as is_listed_in_year,
+        _load_id,
+        _source_file,
+        _row_number
+    from {{ ref('int_tech_sme_registry_current') }}
 
-registrations as (
+    union all
 
-    select * from {{ ref('int_tech_sme_registry_current') }}
-
-),
-
-growth_firms as (
-
-    select * from {{ ref('int_growth_firms_by_year') }}
+    select
+        'listing' as basis,
+        'growth_firm_lists' as source,
+        year,
+        uscc,
+        enterprise_name,
+        region_code,
+        category,
+        is_listed_in_year,
+        _load_id,
+        _source_file,
+        _row_number
+    from {{ ref('int_growth_firms_by_year') }}
 
 ),
 
@@ -32,172 +75,99 @@ rules as (
     -- 有效高新技术企业数: a certificate valid at Y-12-31
     select
         'hightech_enterprise_count' as indicator_code,
-        'numerator' as role,
-        'hightech_certificates' as source,
-        year,
-        uscc,
-        enterprise_name,
-        region_code,
-        _load_id,
-        _source_file,
-        _row_number
-    from valid_certificates
+        enterprise_rows.*
+    from enterprise_rows
+    where enterprise_rows.basis = 'valid_certificate'
 
     union all
 
     -- 每万家企业法人中高新技术企业数: the same enterprises over the legal entities
     select
         'hightech_per_10k_legal_entities' as indicator_code,
-        'numerator' as role,
-        'hightech_certificates' as source,
-        year,
-        uscc,
-        enterprise_name,
-        region_code,
-        _load_id,
-        _source_file,
-        _row_number
-    from valid_certificates
+        enterprise_rows.*
+    from enterprise_rows
+    where enterprise_rows.basis = 'valid_certificate'
 
     union all
 
     -- 当年认定高新技术企业数: a certificate issued in Y, revoked later or not
     select
         'hightech_new_certified' as indicator_code,
-        'numerator' as role,
-        'hightech_certificates' as source,
-        cast(year(issue_date) as integer) as year,
-        uscc,
-        enterprise_name,
-        region_code,
-        _load_id,
-        _source_file,
-        _row_number
-    from certificates
+        enterprise_rows.*
+    from enterprise_rows
+    where enterprise_rows.basis = 'issued_certificate'
 
     union all
 
     -- 科技型中小企业入库数: registered for Y
     select
         'tech_sme_count' as indicator_code,
-        'numerator' as role,
-        'tech_sme_registry' as source,
-        year,
-        uscc,
-        enterprise_name,
-        region_code,
-        _load_id,
-        _source_file,
-        _row_number
-    from registrations
+        enterprise_rows.*
+    from enterprise_rows
+    where enterprise_rows.basis = 'registration'
 
     union all
 
     -- 瞪羚企业数: on the gazelle list of Y
     select
         'gazelle_count' as indicator_code,
-        'numerator' as role,
-        'growth_firm_lists' as source,
-        year,
-        uscc,
-        enterprise_name,
-        region_code,
-        _load_id,
-        _source_file,
-        _row_number
-    from growth_firms
-    where category = '瞪羚企业' and is_listed_in_year
+        enterprise_rows.*
+    from enterprise_rows
+    where enterprise_rows.basis = 'listing' and enterprise_rows.category = '瞪羚企业' and enterprise_rows.is_listed_in_year
 
     union all
 
     -- 瞪羚企业累计数: on any gazelle list up to Y
     select
         'gazelle_count_cumulative' as indicator_code,
-        'numerator' as role,
-        'growth_firm_lists' as source,
-        year,
-        uscc,
-        enterprise_name,
-        region_code,
-        _load_id,
-        _source_file,
-        _row_number
-    from growth_firms
-    where category = '瞪羚企业'
+        enterprise_rows.*
+    from enterprise_rows
+    where enterprise_rows.basis = 'listing' and enterprise_rows.category = '瞪羚企业'
 
     union all
 
     -- (潜在)独角兽企业数: on the unicorn or potential-unicorn list of Y
     select
         'unicorn_count' as indicator_code,
-        'numerator' as role,
-        'growth_firm_lists' as source,
-        year,
-        uscc,
-        enterprise_name,
-        region_code,
-        _load_id,
-        _source_file,
-        _row_number
-    from growth_firms
-    where category in ('独角兽企业', '潜在独角兽企业') and is_listed_in_year
+        enterprise_rows.*
+    from enterprise_rows
+    where
+        enterprise_rows.basis = 'listing'
+        and enterprise_rows.category in ('独角兽企业', '潜在独角兽企业')
+        and enterprise_rows.is_listed_in_year
 
     union all
 
     -- (潜在)独角兽企业累计数: on either list up to Y
     select
         'unicorn_count_cumulative' as indicator_code,
-        'numerator' as role,
-        'growth_firm_lists' as source,
-        year,
-        uscc,
-        enterprise_name,
-        region_code,
-        _load_id,
-        _source_file,
-        _row_number
-    from growth_firms
-    where category in ('独角兽企业', '潜在独角兽企业')
+        enterprise_rows.*
+    from enterprise_rows
+    where enterprise_rows.basis = 'listing' and enterprise_rows.category in ('独角兽企业', '潜在独角兽企业')
 
     union all
 
     -- 专精特新中小企业数: specialised SME or little giant, listed up to Y
     select
         'specialized_sme_count' as indicator_code,
-        'numerator' as role,
-        'growth_firm_lists' as source,
-        year,
-        uscc,
-        enterprise_name,
-        region_code,
-        _load_id,
-        _source_file,
-        _row_number
-    from growth_firms
-    where category in ('专精特新中小企业', '专精特新"小巨人"企业')
+        enterprise_rows.*
+    from enterprise_rows
+    where enterprise_rows.basis = 'listing' and enterprise_rows.category in ('专精特新中小企业', '专精特新"小巨人"企业')
 
     union all
 
     -- 专精特新"小巨人"企业数: little giant, listed up to Y
     select
         'little_giant_count' as indicator_code,
-        'numerator' as role,
-        'growth_firm_lists' as source,
-        year,
-        uscc,
-        enterprise_name,
-        region_code,
-        _load_id,
-        _source_file,
-        _row_number
-    from growth_firms
-    where category = '专精特新"小巨人"企业'
+        enterprise_rows.*
+    from enterprise_rows
+    where enterprise_rows.basis = 'listing' and enterprise_rows.category = '专精特新"小巨人"企业'
 
 )
 
 select
     indicator_code,
-    role,
+    'numerator' as role,
     region_code,
     year,
     uscc as entity_key,

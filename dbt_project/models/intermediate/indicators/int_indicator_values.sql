@@ -71,7 +71,10 @@ subtree_inputs as (
         contributions.role,
         closure.ancestor_code as region_code,
         contributions.year,
-        count(distinct contributions.entity_key) as amount,
+        case any_value(roles.rollup_rule)
+            when 'count_distinct' then count(distinct contributions.entity_key)
+            else sum(contributions.amount)
+        end as amount,
         false as is_provisional,
         false as from_children
     from contributions
@@ -80,27 +83,8 @@ subtree_inputs as (
         and roles.role = contributions.role
     inner join closure
         on closure.descendant_code = contributions.region_code
-    where roles.rollup_rule = 'count_distinct'
-    group by all
-
-    union all
-
-    select
-        contributions.indicator_code,
-        contributions.role,
-        closure.ancestor_code as region_code,
-        contributions.year,
-        sum(contributions.amount) as amount,
-        false as is_provisional,
-        false as from_children
-    from contributions
-    inner join roles
-        on roles.indicator_code = contributions.indicator_code
-        and roles.role = contributions.role
-    inner join closure
-        on closure.descendant_code = contributions.region_code
-    where roles.rollup_rule = 'sum'
-    group by all
+    where roles.rollup_rule in ('count_distinct', 'sum')
+    group by contributions.indicator_code, contributions.role, closure.ancestor_code, contributions.year
 
 ),
 
