@@ -35,7 +35,8 @@ def _one_value(warehouse, code: str):
 
 def test_lineage_tells_value_formula_and_batches(refreshed):
     region, year, value, numerator, denominator = _one_value(refreshed.warehouse, "rd_intensity")
-    code, out, err = _run(["lineage", "rd_intensity", "--region", region, "--year", str(year), "--warehouse", str(refreshed.warehouse), "--json"])
+    args = ["lineage", "rd_intensity", "--region", region, "--year", str(year), "--warehouse", str(refreshed.warehouse)]
+    code, out, err = _run([*args, "--json"])
     assert code == 0, err
     story = json.loads(out)
     assert story["value"]["value"] == value
@@ -45,7 +46,7 @@ def test_lineage_tells_value_formula_and_batches(refreshed):
     for row in story["inputs"]:
         if row["load_id"] is not None:
             assert row["file"].startswith(row["source"] + "/") and len(row["sha256"]) == 64
-    code, text, _ = _run(["lineage", "rd_intensity", "--region", region, "--year", str(year), "--warehouse", str(refreshed.warehouse)])
+    code, text, _ = _run(args)
     assert code == 0 and "rd_spending/" in text
     assert "build.duckdb" not in text and "intermediate." not in text
 
@@ -63,7 +64,8 @@ def test_lineage_contributors_from_the_served_file_alone(refreshed, tmp_path):
     con = duckdb.connect(str(served / "sti.duckdb"), read_only=True)
     try:
         region, year, value = con.execute(
-            "SELECT region_code, year, value FROM marts.fct_indicator_value v JOIN marts.dim_region USING (region_code) "
+            "SELECT region_code, year, value "
+            "FROM marts.fct_indicator_value v JOIN marts.dim_region USING (region_code) "
             "WHERE indicator_code = 'hightech_enterprise_count' AND parent_code IS NOT NULL AND value > 0 "
             "ORDER BY value DESC, region_code LIMIT 1"
         ).fetchone()
@@ -115,12 +117,14 @@ def test_contributors_add_up_to_every_value_of_a_region(refreshed, tmp_path):
 
 
 def test_lineage_unknown_code_is_a_clear_error(refreshed):
-    code, _out, err = _run(["lineage", "no_such_indicator", "--region", "x", "--year", "2020", "--warehouse", str(refreshed.warehouse)])
+    args = ["lineage", "no_such_indicator", "--region", "x", "--year", "2020", "--warehouse", str(refreshed.warehouse)]
+    code, _out, err = _run(args)
     assert code != 0 and "unknown indicator code" in err and "rd_intensity" in err and "Traceback" not in err
 
 
 def test_export_parquet_matches_marts(refreshed, tmp_path):
-    code, out, err = _run(["export", "--warehouse", str(refreshed.warehouse), "--format", "parquet", "--out", str(tmp_path)])
+    args = ["export", "--warehouse", str(refreshed.warehouse), "--format", "parquet", "--out", str(tmp_path)]
+    code, out, err = _run(args)
     assert code == 0, err
     table = pq.read_table(tmp_path / "fct_indicator_value.parquet")
     con = duckdb.connect(str(refreshed.warehouse / "sti.duckdb"), read_only=True)

@@ -50,7 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--warehouse", default="warehouse")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument(
-        "--contributors", action="store_true", help="also list the source rows behind the value (USCC or key, name, file, row)"
+        "--contributors",
+        action="store_true",
+        help="also list the source rows behind the value (USCC or key, name, file, row)",
     )
     p.set_defaults(func=cmd_lineage)
 
