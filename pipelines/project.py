@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import sys
 from pathlib import Path
 
-from dagster_dbt import DbtProject
+from dagster_dbt import DbtCliResource, DbtProject
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
@@ -38,17 +37,9 @@ def project_fingerprint() -> str:
 # when the virtualenv is not activated) is dbt that dies with the refresh that started it.
 DBT_EXECUTABLE = str(Path(sys.executable).parent / "sti-dbt")
 
-# DbtProject's preparer (prepare_if_dev below, and ensure_manifest) runs `dbt parse` through a default
-# DbtCliResource, which finds `dbt` on PATH only: DbtProject (dagster-dbt 0.29) takes neither an
-# executable nor a preparer of our own. `make ui` and `.venv/bin/dagster dev` do not activate the
-# virtualenv, so its bin folder goes on PATH here, once, before the preparer can run.
-_BIN = str(Path(sys.executable).parent)
-if _BIN not in os.environ.get("PATH", "").split(os.pathsep):
-    os.environ["PATH"] = _BIN + os.pathsep + os.environ.get("PATH", "")
-
 sti_dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR)
 # Under `dagster dev` (make ui) dagster-dbt parses the project now, so the asset graph shows the
-# models as they are on disk. Elsewhere the manifest is expected to exist: `sti refresh` makes it
+# models as they are on disk; its preparer runs the `dbt` on PATH, which `make ui` puts there. Elsewhere the manifest is expected to exist: `sti refresh` makes it
 # with ensure_manifest(), a deployment with `dagster-dbt project prepare-and-package`.
 sti_dbt_project.prepare_if_dev()
 
@@ -62,5 +53,9 @@ def ensure_manifest() -> Path:
     manifest = sti_dbt_project.manifest_path
     newest = max(p.stat().st_mtime for p in _dbt_files())
     if not manifest.exists() or manifest.stat().st_mtime < newest:
-        sti_dbt_project.preparer.prepare(sti_dbt_project)
+        # Our dbt executable, not dagster-dbt's preparer: that one finds `dbt` on PATH only, and
+        # `.venv/bin/sti` runs without the virtualenv activated.
+        DbtCliResource(project_dir=sti_dbt_project, dbt_executable=DBT_EXECUTABLE).cli(
+            ["parse", "--quiet"], target_path=sti_dbt_project.target_path
+        ).wait()
     return manifest

@@ -20,17 +20,15 @@ from pipelines.publish.warehouse_resource import first_failure
 
 
 def dagster_instance() -> DagsterInstance:
-    """The instance in DAGSTER_HOME; a project-local folder when the variable is not set."""
-    home = os.environ.get("DAGSTER_HOME")
-    if not home:
-        home = str(REPO_ROOT / ".dagster_home")
-        os.environ["DAGSTER_HOME"] = home
+    """The instance in DAGSTER_HOME; a project-local folder when the variable is not set (read, never
+    written: the process environment is not configuration storage)."""
+    home = os.environ.get("DAGSTER_HOME") or str(REPO_ROOT / ".dagster_home")
     Path(home).mkdir(parents=True, exist_ok=True)
     config = Path(home) / "dagster.yaml"
     if not config.exists():
         # No network beyond package registries here, and a warehouse has no business phoning home.
         config.write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
-    return DagsterInstance.get()
+    return DagsterInstance.from_config(home)
 
 
 @dataclass
