@@ -6,6 +6,11 @@ contract is written once.
 
 Raw tables use the English aliases as column names and hold converted values: money in 万元,
 dates as DATE, yes/no as BOOLEAN, categories as their canonical (Chinese) term.
+
+A column's rules are its kind and `nullable` (which imply the usual ones: required, a valid USCC,
+a known region, an allowed category, a plausible date) plus the `checks` it declares. The audit
+turns both into the source's Great Expectations suite through one table
+(`pipelines/audit/constraints.py`: expectation, severity, message and fix per constraint).
 """
 
 from __future__ import annotations
@@ -29,6 +34,53 @@ SQL_TYPE: dict[str, str] = {
 }
 
 
+# Constraints a column may declare beyond what its kind and nullability imply. Each is a row of
+# the audit's constraint table; the pair and format constraints are named after the rule a
+# breach reports, because their fix texts are specific to the columns they compare.
+ConstraintName = Literal[
+    "data_year",  # a year a list or statistic is for: 1949 or later ...
+    "not_future_year",  # ... and not after the current year
+    "plan_year",  # a year of a plan horizon: 1949-2100 (may lie in the future)
+    "past_date",  # an event that already happened: not after the validation date
+    "non_negative",  # >= 0
+    "positive",  # > 0
+    "unique_region_name",  # unique within the file (regions are also written by name)
+    "known_parent_code",  # a region code of the file or of a published regions batch
+    # whole value matches `pattern` (rows where `unless` holds are exempt)
+    "region_code_format",
+    "certificate_no_format",
+    "industry_code_format",
+    "application_no_format",
+    # this column compared with `other` (rows with either empty are not checked)
+    "revoked_before_issue",  # this >= other, a plausibility warning
+    "grant_before_application",  # this >= other
+    "lapse_before_grant",  # this >= other
+    "revoked_before_recognized",  # this >= other
+    "target_year_before_start_year",  # this >= other
+    "base_year_not_before_target_year",  # this < other, a plausibility warning
+    "hightech_output_exceeds_gross_output",  # this <= other
+    "hightech_value_added_exceeds_value_added",  # this <= other, a plausibility warning
+]
+
+
+@dataclass(frozen=True)
+class Check:
+    """A declared constraint and the contract facts it needs."""
+
+    name: ConstraintName
+    other: str | None = None  # the column this one is compared with
+    pattern: str | None = None  # regex the whole value must match
+    unless: tuple[str, str] | None = None  # (column, value): rows where column == value are exempt
+
+
+# A year a list or statistic is for (入库年度, 年度, 认定年度, 撤销年度): data cannot be for a year
+# that has not begun. Plan years (基期年, 起始年, 目标年) may lie in the future.
+DATA_YEAR = (Check("data_year"), Check("not_future_year"))
+PLAN_YEAR = (Check("plan_year"),)
+PAST_DATE = (Check("past_date"),)
+NON_NEGATIVE = (Check("non_negative"),)
+
+
 @dataclass(frozen=True)
 class Column:
     name: str  # English alias = raw column name
@@ -39,6 +91,7 @@ class Column:
     unit: str | None = None  # unit the header shows in the contract, e.g. 万元, 万人, 平方米
     # For enums: canonical value -> accepted aliases (the canonical value is always accepted).
     values: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    checks: tuple[Check, ...] = ()  # constraints beyond those the kind and nullability imply
 
 
 @dataclass(frozen=True)
@@ -79,7 +132,7 @@ def _region(header: str = "所属地区") -> Column:
 
 
 def _year(header: str = "年度") -> Column:
-    return Column("year", header, "int")
+    return Column("year", header, "int", checks=DATA_YEAR)
 
 
 SOURCES: dict[str, Source] = {
@@ -90,9 +143,15 @@ SOURCES: dict[str, Source] = {
             "行政区划与功能区",
             key=("region_code",),
             columns=(
-                Column("region_code", "区划代码", "text"),
-                Column("region_name", "名称", "text"),
-                Column("parent_code", "上级代码", "text", nullable=True),
+                Column(
+                    "region_code",
+                    "区划代码",
+                    "text",
+                    # 6 digits (GB/T 2260) for divisions, a free code for functional zones
+                    checks=(Check("region_code_format", pattern=r"^\d{6}$", unless=("level", "功能区")),),
+                ),
+                Column("region_name", "名称", "text", checks=(Check("unique_region_name"),)),
+                Column("parent_code", "上级代码", "text", nullable=True, checks=(Check("known_parent_code"),)),
                 Column(
                     "level",
                     "层级",
@@ -113,10 +172,23 @@ SOURCES: dict[str, Source] = {
             columns=(
                 _enterprise_name(),
                 _uscc(),
-                Column("certificate_no", "证书编号", "text"),
-                Column("issue_date", "发证日期", "date"),
+                Column(
+                    "certificate_no",
+                    "证书编号",
+                    "text",
+                    # GR + 4-digit year + 2-digit province + serial digits
+                    checks=(Check("certificate_no_format", pattern=r"^GR\d{4}\d{2}\d+$"),),
+                ),
+                Column("issue_date", "发证日期", "date", checks=PAST_DATE),
                 _region(),
-                Column("revoked_date", "取消日期", "date", required=False, nullable=True),
+                Column(
+                    "revoked_date",
+                    "取消日期",
+                    "date",
+                    required=False,
+                    nullable=True,
+                    checks=(Check("revoked_before_issue", other="issue_date"),),
+                ),
             ),
         ),
         Source(
@@ -163,13 +235,31 @@ SOURCES: dict[str, Source] = {
                 _enterprise_name(),
                 _year(),
                 _region(),
-                Column("industry_code", "行业代码", "text"),
-                Column("gross_output", "工业总产值", "money", unit="万元"),
-                Column("revenue", "营业收入", "money", unit="万元"),
+                Column(
+                    "industry_code",
+                    "行业代码",
+                    "text",
+                    # a GB/T 4754-2017 class: 4 digits
+                    checks=(Check("industry_code_format", pattern=r"^\d{4}$"),),
+                ),
+                Column("gross_output", "工业总产值", "money", unit="万元", checks=NON_NEGATIVE),
+                Column("revenue", "营业收入", "money", unit="万元", checks=NON_NEGATIVE),
                 Column("value_added", "工业增加值", "money", unit="万元"),
-                Column("hightech_output", "高新技术产业产值", "money", unit="万元"),
-                Column("hightech_value_added", "高新技术产业增加值", "money", unit="万元"),
-                Column("rd_expenditure", "R&D经费内部支出", "money", unit="万元"),
+                Column(
+                    "hightech_output",
+                    "高新技术产业产值",
+                    "money",
+                    unit="万元",
+                    checks=(*NON_NEGATIVE, Check("hightech_output_exceeds_gross_output", other="gross_output")),
+                ),
+                Column(
+                    "hightech_value_added",
+                    "高新技术产业增加值",
+                    "money",
+                    unit="万元",
+                    checks=(Check("hightech_value_added_exceeds_value_added", other="value_added"),),
+                ),
+                Column("rd_expenditure", "R&D经费内部支出", "money", unit="万元", checks=NON_NEGATIVE),
                 Column("has_rd_activity", "是否有研发活动", "bool"),
             ),
         ),
@@ -178,7 +268,13 @@ SOURCES: dict[str, Source] = {
             "专利数据",
             key=("application_no",),
             columns=(
-                Column("application_no", "申请号", "text"),
+                Column(
+                    "application_no",
+                    "申请号",
+                    "text",
+                    # 8-12 digits, a dot, a check character (digit or X): 202310123456.7
+                    checks=(Check("application_no_format", pattern=r"^\d{8,12}\.[\dX]$"),),
+                ),
                 Column(
                     "patent_type",
                     "专利类型",
@@ -189,9 +285,23 @@ SOURCES: dict[str, Source] = {
                         "外观设计": ("design", "外观设计专利"),
                     },
                 ),
-                Column("application_date", "申请日", "date"),
-                Column("grant_date", "授权日", "date", required=False, nullable=True),
-                Column("lapse_date", "失效日期", "date", required=False, nullable=True),
+                Column("application_date", "申请日", "date", checks=PAST_DATE),
+                Column(
+                    "grant_date",
+                    "授权日",
+                    "date",
+                    required=False,
+                    nullable=True,
+                    checks=(*PAST_DATE, Check("grant_before_application", other="application_date")),
+                ),
+                Column(
+                    "lapse_date",
+                    "失效日期",
+                    "date",
+                    required=False,
+                    nullable=True,
+                    checks=(Check("lapse_before_grant", other="grant_date"),),
+                ),
                 Column("holder_name", "专利权人", "text"),
                 Column(
                     "holder_uscc",
@@ -212,7 +322,7 @@ SOURCES: dict[str, Source] = {
             columns=(
                 _region(),
                 _year(),
-                Column("rd_expenditure", "R&D经费内部支出", "money", unit="万元"),
+                Column("rd_expenditure", "R&D经费内部支出", "money", unit="万元", checks=NON_NEGATIVE),
                 STATUS,
             ),
         ),
@@ -224,9 +334,9 @@ SOURCES: dict[str, Source] = {
             columns=(
                 _region(),
                 _year(),
-                Column("gdp", "地区生产总值", "money", unit="亿元"),
-                Column("population_10k", "常住人口", "number", unit="万人"),
-                Column("enterprise_legal_entities", "企业法人单位数", "int"),
+                Column("gdp", "地区生产总值", "money", unit="亿元", checks=(Check("positive"),)),
+                Column("population_10k", "常住人口", "number", unit="万人", checks=(Check("positive"),)),
+                Column("enterprise_legal_entities", "企业法人单位数", "int", checks=NON_NEGATIVE),
                 STATUS,
             ),
         ),
@@ -257,10 +367,17 @@ SOURCES: dict[str, Source] = {
                         "区级": ("district",),
                     },
                 ),
-                Column("year_recognized", "认定年度", "int"),
+                Column("year_recognized", "认定年度", "int", checks=DATA_YEAR),
                 _region(),
-                Column("area_m2", "孵化面积", "number", unit="平方米"),
-                Column("year_revoked", "撤销年度", "int", required=False, nullable=True),
+                Column("area_m2", "孵化面积", "number", unit="平方米", checks=NON_NEGATIVE),
+                Column(
+                    "year_revoked",
+                    "撤销年度",
+                    "int",
+                    required=False,
+                    nullable=True,
+                    checks=(*DATA_YEAR, Check("revoked_before_recognized", other="year_recognized")),
+                ),
             ),
         ),
         Source(
@@ -282,10 +399,22 @@ SOURCES: dict[str, Source] = {
                         "累计": ("cumulative",),
                     },
                 ),
-                Column("base_year", "基期年", "int", required=False, nullable=True),
+                Column(
+                    "base_year",
+                    "基期年",
+                    "int",
+                    required=False,
+                    nullable=True,
+                    checks=(*PLAN_YEAR, Check("base_year_not_before_target_year", other="target_year")),
+                ),
                 Column("base_value", "基期值", "number", required=False, nullable=True),
-                Column("start_year", "起始年", "int"),
-                Column("target_year", "目标年", "int"),
+                Column("start_year", "起始年", "int", checks=PLAN_YEAR),
+                Column(
+                    "target_year",
+                    "目标年",
+                    "int",
+                    checks=(*PLAN_YEAR, Check("target_year_before_start_year", other="start_year")),
+                ),
                 Column(
                     "comparator",
                     "比较",
