@@ -153,7 +153,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     t0 = time.perf_counter()
-    from pipelines.audit.runner import get_gx_context, validate_batch
+    from pipelines.audit.gx_engine import get_gx_context
+    from pipelines.audit.runner import validate_batch
 
     get_gx_context()
     t_import = time.perf_counter() - t0

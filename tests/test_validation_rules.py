@@ -12,15 +12,19 @@ import datetime as dt
 import json
 import random
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pytest
 
+from pipelines.audit.constraints import CONSTRAINTS
+from pipelines.audit.cross_batch_checks import compare_with_previous
 from pipelines.audit.findings import MAX_EXAMPLES, Finding
-from pipelines.audit.runner import compare_with_previous, validate_batch
+from pipelines.audit.runner import validate_batch
 from pipelines.audit.suites import EXPECTATIONS_DIR, build_suite, load_suite
 from pipelines.audit.suites import main as suites_main
-from pipelines.contract.sources import SOURCES
+from pipelines.audit.value_kinds import dtype_guarantees_kind, wrong_kind_positions
+from pipelines.contract.sources import SOURCES, SQL_TYPE
 from pipelines.contract.uscc import USCC_CHARSET, is_valid_uscc, make_uscc
 
 TODAY = dt.date(2025, 6, 30)
@@ -174,6 +178,40 @@ def _rules(source: str) -> list[tuple[str, str, dict]]:
     return [(e.expectation_type, e.meta["rule"], e.configuration.kwargs) for e in build_suite(source).expectations]
 
 
+def _meta_columns(source: str) -> list[tuple[str, str]]:
+    return [(e.meta["rule"], e.meta["column"]) for e in build_suite(source).expectations]
+
+
+def test_severity_is_the_constraint_tables():
+    for source in SOURCES:
+        for exp in build_suite(source).expectations:
+            rows = [c for c in CONSTRAINTS.values() if c.rule == exp.meta["rule"]]
+            assert {c.severity for c in rows} == {exp.meta["severity"]}, exp.meta["rule"]
+            assert exp.severity == ("warning" if exp.meta["severity"] == "WARN" else "critical")
+    declared = {check.name for src in SOURCES.values() for col in src.columns for check in col.checks}
+    assert declared <= set(CONSTRAINTS)
+    assert all(CONSTRAINTS[name].expectation is not None for name in declared)
+
+
+def test_landing_dtypes_guarantee_the_kind():
+    """Why `type` is no GX expectation: a landed batch comes from DuckDB columns of the contract's
+    SQL types, and their pandas dtypes already guarantee the kind, except for DOUBLE (money and
+    numbers), whose values the writer keeps finite; those are checked vectorised."""
+    con = duckdb.connect()
+    try:
+        for kind, sql_type in SQL_TYPE.items():  # a column the file did not have: all NULL
+            empty = con.execute(f"SELECT CAST(NULL AS {sql_type}) AS v FROM range(3)").df()["v"]
+            assert len(wrong_kind_positions(empty, kind)) == 0, kind
+        sample = con.execute(
+            "SELECT 'a'::VARCHAR AS s, DATE '2023-01-01' AS d, 1::BIGINT AS i, true AS b, 1.5::DOUBLE AS f"
+        ).df()
+    finally:
+        con.close()
+    guaranteed = {"s": "text", "d": "date", "i": "int", "b": "bool"}
+    assert all(dtype_guarantees_kind(sample[c].dtype, k) for c, k in guaranteed.items())
+    assert not dtype_guarantees_kind(sample["f"].dtype, "money")
+
+
 @pytest.mark.parametrize("source", list(SOURCES))
 def test_suite_covers_contract(source):
     src = SOURCES[source]
@@ -183,8 +221,14 @@ def test_suite_covers_contract(source):
         return any(r == rule and (k.get("column") == column) for _, r, k in rules)
 
     for col in src.columns:
-        assert has("type", col.name), col.name
+        # the landing table's column type guarantees the kind: no GX expectation (see below)
+        assert not has("type", col.name), col.name
         assert has("not_null", col.name) == (not col.nullable), col.name
+        for check in col.checks:  # every declared constraint is in the suite, on its column
+            assert any(
+                r == CONSTRAINTS[check.name].rule and meta_column == col.name
+                for r, meta_column in _meta_columns(source)
+            ), (col.name, check.name)
         if col.kind == "uscc":
             assert has("uscc_check_digit", col.name)
         if col.kind == "region":

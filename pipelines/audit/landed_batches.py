@@ -1,5 +1,6 @@
 """Audit step of write-audit-publish as a plain function, shared by the refresh's asset
-checks and `sti validate`: parse findings of the write step + the GX suite of the source.
+checks and `sti validate`: parse findings of the write step + the GX suite of the source +
+the checks against other batches; the verdict goes into the ledger.
 """
 
 from __future__ import annotations
@@ -10,25 +11,11 @@ from collections.abc import Callable
 
 import duckdb
 
+from pipelines.audit.cross_batch_checks import known_regions, row_count_findings
 from pipelines.audit.findings import Finding
-from pipelines.audit.runner import compare_with_previous, validate_batch
-from pipelines.contract.sources import REGIONS
+from pipelines.audit.runner import validate_batch
 from pipelines.publish import ledger
 from pipelines.write.landing import landing_table
-
-
-def known_regions(con: duckdb.DuckDBPyConnection, refresh_id: str) -> set[str]:
-    """Codes and names of published regions plus those landing in this refresh."""
-    known: set[str] = set()
-    for code, name in con.execute("SELECT region_code, region_name FROM raw.regions").fetchall():
-        known.update(v for v in (code, name) if v)
-    for (sha,) in con.execute(
-        "SELECT sha256 FROM audit.load_ledger WHERE refresh_id = ? AND source = ? AND status = 'landed'",
-        [refresh_id, REGIONS],
-    ).fetchall():
-        for code, name in con.execute(f"SELECT region_code, region_name FROM {landing_table(sha)}").fetchall():
-            known.update(v for v in (code, name) if v)
-    return known
 
 
 def _findings_from_report(report: str | None) -> list[Finding]:
@@ -75,9 +62,8 @@ def audit_source(
                 today=today,
                 skip_null_check=parse_failed,
             )
-            previous = ledger.previous_row_count(con, source, set(json.loads(header_map or "{}")))
-            findings += compare_with_previous(
-                source, file=file, row_count=int(row_count or 0), previous_row_count=previous
+            findings += row_count_findings(
+                con, source, file=file, row_count=int(row_count or 0), columns=set(json.loads(header_map or "{}"))
             )
         rejected = ledger.record_audit(con, refresh_id, source, sha, findings)
         if rejected:
