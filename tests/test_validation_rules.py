@@ -25,7 +25,7 @@ from pipelines.audit.suites import EXPECTATIONS_DIR, build_suite, load_suite
 from pipelines.audit.suites import main as suites_main
 from pipelines.audit.value_kinds import dtype_guarantees_kind, wrong_kind_positions
 from pipelines.contract.sources import SOURCES, SQL_TYPE
-from pipelines.contract.uscc import USCC_CHARSET, is_valid_uscc, make_uscc
+from pipelines.contract.uscc import USCC_CHARSET, is_valid_uscc, make_uscc, uscc_check_char
 
 TODAY = dt.date(2025, 6, 30)
 FIRST_ROW = 3  # title row + header row
@@ -40,6 +40,12 @@ U3 = make_uscc("320411", "10000003")
 
 def _bad_check_digit(code: str) -> str:
     return code[:17] + ("0" if code[17] != "0" else "1")
+
+
+def _letters_in_division(code: str) -> str:
+    """A code with a letter in its division part (characters 3-8) and a matching check character."""
+    first17 = code[:2] + "A" + code[3:17]
+    return first17 + uscc_check_char(first17)
 
 
 CLEAN: dict[str, list[tuple]] = {
@@ -305,6 +311,10 @@ CASES = [
      [4], [_bad_check_digit(U2)], "ERROR"),
     ("hightech_certificates", "certificate_no_format", "certificate_no",
      lambda d: put(d, 3, "certificate_no", "GR2023-32-0001"), [3], ["GR2023-32-0001"], "ERROR"),
+    ("hightech_certificates", "certificate_no_format", "certificate_no",  # full-width digits
+     lambda d: put(d, 4, "certificate_no", "GR２０２２３２０００００２"), [4], ["GR２０２２３２０００００２"], "ERROR"),
+    ("hightech_certificates", "uscc_check_digit", "uscc", lambda d: put(d, 5, "uscc", _letters_in_division(U3)),
+     [5], [_letters_in_division(U3)], "ERROR"),
     ("hightech_certificates", "date_in_future", "issue_date", lambda d: put(d, 3, "issue_date", "2025-07-01"),
      [3], ["2025-07-01"], "ERROR"),
     ("hightech_certificates", "date_too_early", "issue_date", lambda d: put(d, 3, "issue_date", "1900-01-01"),

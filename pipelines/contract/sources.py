@@ -69,7 +69,9 @@ class Check:
 
     name: ConstraintName
     other: str | None = None  # the column this one is compared with
-    pattern: str | None = None  # regex the whole value must match
+    # regex the whole value must match; [0-9], not \d, which in Python also matches full-width
+    # and other Unicode digits (a certificate number typed with full-width digits is wrong)
+    pattern: str | None = None
     unless: tuple[str, str] | None = None  # (column, value): rows where column == value are exempt
 
 
@@ -148,7 +150,7 @@ SOURCES: dict[str, Source] = {
                     "区划代码",
                     "text",
                     # 6 digits (GB/T 2260) for divisions, a free code for functional zones
-                    checks=(Check("region_code_format", pattern=r"^\d{6}$", unless=("level", "功能区")),),
+                    checks=(Check("region_code_format", pattern=r"^[0-9]{6}$", unless=("level", "功能区")),),
                 ),
                 Column("region_name", "名称", "text", checks=(Check("unique_region_name"),)),
                 Column("parent_code", "上级代码", "text", nullable=True, checks=(Check("known_parent_code"),)),
@@ -177,7 +179,7 @@ SOURCES: dict[str, Source] = {
                     "证书编号",
                     "text",
                     # GR + 4-digit year + 2-digit province + serial digits
-                    checks=(Check("certificate_no_format", pattern=r"^GR\d{4}\d{2}\d+$"),),
+                    checks=(Check("certificate_no_format", pattern=r"^GR[0-9]{4}[0-9]{2}[0-9]+$"),),
                 ),
                 Column("issue_date", "发证日期", "date", checks=PAST_DATE),
                 _region(),
@@ -240,7 +242,7 @@ SOURCES: dict[str, Source] = {
                     "行业代码",
                     "text",
                     # a GB/T 4754-2017 class: 4 digits
-                    checks=(Check("industry_code_format", pattern=r"^\d{4}$"),),
+                    checks=(Check("industry_code_format", pattern=r"^[0-9]{4}$"),),
                 ),
                 Column("gross_output", "工业总产值", "money", unit="万元", checks=NON_NEGATIVE),
                 Column("revenue", "营业收入", "money", unit="万元", checks=NON_NEGATIVE),
@@ -273,7 +275,7 @@ SOURCES: dict[str, Source] = {
                     "申请号",
                     "text",
                     # 8-12 digits, a dot, a check character (digit or X): 202310123456.7
-                    checks=(Check("application_no_format", pattern=r"^\d{8,12}\.[\dX]$"),),
+                    checks=(Check("application_no_format", pattern=r"^[0-9]{8,12}\.[0-9X]$"),),
                 ),
                 Column(
                     "patent_type",

@@ -33,7 +33,8 @@ def uscc_check_char(first17: str) -> str:
 
 
 def is_valid_uscc(code: object) -> bool:
-    """True for an 18-character code in the USCC alphabet whose check character matches.
+    """True for an 18-character code in the USCC alphabet, with digits in the division part
+    (characters 3-8), whose check character matches.
 
     Lower-case input is not accepted: the standard prints codes in upper case, and a
     lower-case code in a source file is a data-quality problem worth reporting.
@@ -41,6 +42,8 @@ def is_valid_uscc(code: object) -> bool:
     if not isinstance(code, str) or len(code) != 18:
         return False
     if any(c not in _USCC_VALUE for c in code):
+        return False
+    if not code[2:8].isdigit():  # 3-8: a GB/T 2260 division code (the alphabet is ASCII)
         return False
     return uscc_check_char(code[:17]) == code[17]
 
