@@ -39,8 +39,9 @@ DBT_EXECUTABLE = str(Path(sys.executable).parent / "sti-dbt")
 
 sti_dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR)
 # Under `dagster dev` (make ui) dagster-dbt parses the project now, so the asset graph shows the
-# models as they are on disk; its preparer runs the `dbt` on PATH, which `make ui` puts there. Elsewhere the manifest is expected to exist: `sti refresh` makes it
-# with ensure_manifest(), a deployment with `dagster-dbt project prepare-and-package`.
+# models as they are on disk; its preparer runs the `dbt` on PATH, which `make ui` puts there.
+# Elsewhere the manifest is expected to exist: `sti refresh` makes it with ensure_manifest(), a
+# deployment with `dagster-dbt project prepare-and-package`.
 sti_dbt_project.prepare_if_dev()
 
 

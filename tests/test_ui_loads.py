@@ -84,7 +84,11 @@ def start_and_ask(clone: Path, home: Path, log: Path) -> dict:
     """Start `dagster dev` as `make ui` does, wait for the `sti` entry to finish loading, stop it."""
     port = free_port()
     # `make ui` puts the virtualenv's bin first on PATH (dagster-dbt's preparer runs `dbt` from PATH)
-    env = {"PATH": f"{DAGSTER.parent}:/usr/bin:/bin", "HOME": os.environ.get("HOME", str(home)), "DAGSTER_HOME": str(home)}
+    env = {
+        "PATH": f"{DAGSTER.parent}:/usr/bin:/bin",
+        "HOME": os.environ.get("HOME", str(home)),
+        "DAGSTER_HOME": str(home),
+    }
     with log.open("w") as out:
         server = subprocess.Popen(
             [str(DAGSTER), "dev", "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(port)],
