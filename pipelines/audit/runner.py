@@ -118,8 +118,13 @@ def validate_batch(
     used = {c for job in jobs if not job.as_landed for c in job.columns}
     canon = {col.name: canonical(base[col.name], col) for col in spec.columns if col.name in used}
     params = _parameters(source, base, known_regions, today)
-    texts = {"today": params["today"].date().isoformat(), "current_year": str(params["current_year"])}
-    texts = {**texts, "earliest_date": EARLIEST_DATE, **headers}
+    # What the placeholders of the texts become: the headers as written, the parameters as text.
+    values = {
+        "today": params["today"].date().isoformat(),
+        "current_year": str(params["current_year"]),
+        "earliest_date": EARLIEST_DATE,
+        **headers,
+    }
     ranked: list[tuple[int, Any]] = []
     for job in jobs:
         frame = pd.DataFrame(
@@ -130,7 +135,7 @@ def validate_batch(
         for res in run_expectations(frame, job.expectations, params, MAX_EXAMPLES):
             ranked.append((int(res.expectation_config.meta[POSITION]), res))
     for _, res in sorted(ranked, key=lambda pr: pr[0]):  # report in suite order
-        finding = from_result(source, file, res, base, headers, texts)
+        finding = from_result(source, file, res, base, headers, values)
         if finding is not None:
             findings.append(finding)
     return findings
