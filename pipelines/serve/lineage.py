@@ -110,7 +110,8 @@ def _fmt(number: Any) -> str:
 
 def _input_line(row: dict[str, Any]) -> str:
     if row.get("load_id") is None:
-        return f"    {row['input_role']:<11} {row['source']}: no contributing row (count 0)"
+        where = row["source"] or "no source holds rows for this input"
+        return f"    {row['input_role']:<11} {where}: no contributing row (count 0)"
     vintage = f", vintage {row['vintage_status']}" if row.get("vintage_status") else ""
     text = (
         f"{row['source']}: load {row['load_id']} {row['file']} (sha256 {str(row['sha256'])[:12]}…, "
