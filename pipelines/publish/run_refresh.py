@@ -67,6 +67,9 @@ def run_refresh(sources: Path, warehouse: Path, log_level: str = "CRITICAL") -> 
     # dbt's console output (hundreds of lines per build) goes to a log file, not the summary; so does
     # Dagster's note that an unchanged refresh's skipped dbt step gated nothing.
     logging.getLogger("dagster._core.execution.plan.active").setLevel(logging.ERROR)
+    # A Ctrl-C / SIGTERM can land while SQLAlchemy closes an instance connection; its pool then logs
+    # the interrupt's stack trace although the run is settled and summarised as interrupted.
+    logging.getLogger("sqlalchemy.pool").setLevel(logging.CRITICAL)
     with log_path.open("w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
         result = _execute(job, sources, warehouse, log_level)
     return _summarise(result, warehouse)
