@@ -19,12 +19,12 @@ $(STAMP): pyproject.toml requirements.lock
 run: setup
 	$(BIN)/sti refresh --sources sources/sample --warehouse warehouse
 
-test: setup
+# Lint first (about 15 s): a red lint fails the build as a red test does.
+test: setup lint
 	$(BIN)/python -m pytest -q
 
 # Static checks: ruff for the Python, sqlfluff for the dbt SQL (config: pyproject.toml
-# [tool.ruff], dbt_project/.sqlfluff). Both run (-k) even when the first fails.
-# Not yet a prerequisite of `test`: ruff still has findings (docs/decisions.md, "Lint").
+# [tool.ruff], dbt_project/.sqlfluff). Both run (-k) even when the first fails. Run by `make test`.
 lint: setup
 	@$(MAKE) --no-print-directory -k lint-py lint-sql
 
