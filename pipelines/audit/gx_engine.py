@@ -8,17 +8,12 @@ so landing tables are validated as pandas frames.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import warnings
 from collections.abc import Mapping
 from typing import Any
 
-# Before GX is imported: no usage statistics, no progress bars.
-os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-os.environ.setdefault("TQDM_DISABLE", "1")
-
-import pandas as pd  # noqa: E402
+import pandas as pd
 
 # GX's context and its stores are not thread-safe: every use holds this lock.
 gx_lock = threading.RLock()
