@@ -9,6 +9,7 @@
     'int_contributions__above_scale',
     'int_contributions__patents',
     'int_contributions__carriers',
+    'int_contributions__region_inputs',
 ] %}
 
 with spine as (
@@ -32,27 +33,16 @@ contributions as (
             _load_id,
             _source_file,
             _row_number,
-            cast(null as varchar) as input_measure,
-            cast(null as varchar) as vintage_status
+            {% if family == 'int_contributions__region_inputs' -%}
+                input_measure,
+                vintage_status
+            {%- else -%}
+                cast(null as varchar) as input_measure,
+                cast(null as varchar) as vintage_status
+            {%- endif %}
         from {{ ref(family) }}
-        union all
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
-
-    select
-        indicator_code,
-        role,
-        region_code,
-        year,
-        entity_key,
-        entity_name,
-        amount,
-        source,
-        _load_id,
-        _source_file,
-        _row_number,
-        input_measure,
-        vintage_status
-    from {{ ref('int_contributions__region_inputs') }}
 
 )
 
