@@ -173,6 +173,25 @@ DEFECTS = [
         3, "patents",
     ),
     Defect(
+        # DESIGN §2 target rules: only a flow indicator can be summed over a horizon
+        "cumulative_target_on_stock", "plan_targets", "累计存量指标.csv", "cumulative_target_on_non_flow",
+        _table(drops.TARGET_HEADERS, [
+            ["钟楼区科技创新行动方案", None, ZHONGLOU, "hightech_new_certified", "累计", None, None, 2022, 2025, ">=",
+             10, "累计新认定高新技术企业10家。"],
+            ["钟楼区科技创新行动方案", None, ZHONGLOU, "hightech_enterprise_count", "累计", None, None, 2022, 2025,
+             ">=", 50, "高新技术企业累计达到50家。"],
+        ]),
+        3, "incubators",
+    ),
+    Defect(
+        "target_value_and_multiple", "plan_targets", "目标值与倍数.csv", "target_value_xor_multiple",
+        _table([*drops.TARGET_HEADERS, "目标倍数"], [
+            ["钟楼区科技创新行动方案", None, ZHONGLOU, "hightech_enterprise_count", "存量", 2022, None, 2023, 2027,
+             ">=", 100, "到2027年高新技术企业在2022年基础上翻番,达到100家。", 2],
+        ]),
+        2, "regions",
+    ),
+    Defect(
         "population_zero", "regional_economy", "2023-人口为零.csv", "not_positive",
         _table(ECON_HEADERS, [[ZONE, 2022, 380.2, 0, 3900, "正式"]]),
         2, "hightech_certificates",

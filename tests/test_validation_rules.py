@@ -97,11 +97,11 @@ CLEAN: dict[str, list[tuple]] = {
     ],
     "plan_targets": [
         ("常州市科技创新“十四五”规划", "常政发〔2021〕1号", "320400", "rd_intensity", "存量",
-         2020, 3.0, 2021, 2025, ">=", 3.5, "到2025年，全社会研发投入强度达到3.5%。"),
+         2020, 3.0, 2021, 2025, ">=", 3.5, None, "到2025年，全社会研发投入强度达到3.5%。"),
         ("常州市科技创新“十四五”规划", None, "常州市", "hightech_enterprise_count", "存量",
-         None, None, 2021, 2025, ">=", 5000.0, "高新技术企业数达到5000家。"),
+         None, None, 2021, 2025, ">=", 5000.0, None, "高新技术企业数达到5000家。"),
         ("常州市科技创新“十四五”规划", "常政发〔2021〕1号", "320400", "tech_sme_count", "年度",
-         2020, None, 2021, 2025, ">=", 3000.0, "每年入库科技型中小企业3000家以上。"),
+         2020, None, 2021, 2025, ">=", 3000.0, None, "每年入库科技型中小企业3000家以上。"),
     ],
 }  # fmt: skip
 
@@ -398,7 +398,24 @@ CASES = [
      [3], ["3.5%"], "ERROR"),
     ("plan_targets", "not_null", "clause", lambda d: put(d, 4, "clause", None), [4], [""], "ERROR"),
     ("plan_targets", "allowed_value", "comparator", lambda d: put(d, 3, "comparator", "≥"), [3], ["≥"], "ERROR"),
+    # exactly one of 目标值 and 目标倍数: both given, then neither
+    ("plan_targets", "target_value_xor_multiple", "target_multiple", lambda d: put(d, 4, "target_multiple", 2.0),
+     [4], ["2"], "ERROR"),
+    ("plan_targets", "target_value_xor_multiple", "target_multiple", lambda d: put(d, 5, "target_value", None),
+     [5], [""], "ERROR"),
+    ("plan_targets", "not_positive", "target_multiple",
+     lambda d: put(put(d, 5, "target_value", None), 5, "target_multiple", 0.0), [5], ["0"], "ERROR"),
+    # a 累计 target on a stock indicator (the catalogue's measure, read from the dbt seed)
+    ("plan_targets", "cumulative_target_on_non_flow", "indicator_code", lambda d: put(d, 4, "kind", "累计"),
+     [4], ["hightech_enterprise_count"], "ERROR"),
 ]  # fmt: skip
+
+
+def test_cumulative_target_on_a_flow_indicator_passes():
+    df = put(put(frame("plan_targets"), 4, "kind", "累计"), 4, "indicator_code", "hightech_new_certified")
+    df = put(df, 5, "indicator_code", "talents_new")  # a free code: not measurable, not rejected
+    df = put(df, 5, "kind", "累计")
+    assert run("plan_targets", df) == []
 
 
 @pytest.mark.parametrize(

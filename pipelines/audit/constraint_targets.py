@@ -67,6 +67,28 @@ def pair(this_is_larger: bool, strict: bool = False) -> Kwargs:
     return kwargs
 
 
+def given_when_other(is_given: bool) -> Kwargs:
+    """For "exactly one of column and other": the rows where `other` is given (is_given) or
+    empty; the constraint's expectation then asks the column to be empty or given there."""
+
+    def kwargs(t: Target) -> dict[str, Any]:
+        assert t.check is not None and t.check.other is not None
+        other = RowColumn(t.check.other)
+        return {"column": t.columns[0], "row_condition": other.is_not_null() if is_given else other.is_null()}
+
+    return kwargs
+
+
+def not_in_set_when(value_set: Any, value: str) -> Kwargs:
+    """column not in value_set on the rows where the `other` column equals value."""
+
+    def kwargs(t: Target) -> dict[str, Any]:
+        assert t.check is not None and t.check.other is not None
+        return {"column": t.columns[0], "value_set": value_set, "row_condition": RowColumn(t.check.other) == value}
+
+    return kwargs
+
+
 def compound_key(t: Target) -> dict[str, Any]:
     # A row missing part of its key is already reported by not_null / the parser.
     return {"column_list": list(t.columns), "ignore_row_if": "any_value_is_missing"}

@@ -27,7 +27,9 @@ from pipelines.audit.constraint_targets import (
     column,
     compound_key,
     fill_slots,
+    given_when_other,
     in_set,
+    not_in_set_when,
     pair,
     param,
     regex,
@@ -47,6 +49,7 @@ PARAMETERS = {
     "today": "the validation date",
     "current_year": "the year of the validation date",
     "earliest_date": EARLIEST_DATE,
+    "non_flow_indicators": "catalogue codes whose measure is not flow (dbt_project/seeds/indicator_catalogue.csv)",
 }
 
 
@@ -217,6 +220,28 @@ CONSTRAINTS: dict[str, Constraint] = {
         pair(this_is_larger=False, strict=True),
         "{column}不早于{other}。", "{column} is not before {other}.",
         "Check {column}: the base period precedes the target year.",
+    ),
+    # DESIGN §2 plan_targets: exactly one of 目标值 and 目标倍数 (checked on 目标倍数, other = 目标值)
+    "target_value_and_multiple_both": Constraint(
+        "target_value_xor_multiple", ERROR, gxe.ExpectColumnValuesToBeNull, given_when_other(is_given=True),
+        "{other}与{column}只能填写一个。", "Give either {other} or {column}, not both.",
+        "Keep {other} for a target stated as a figure, or {column} for one stated as a multiple of the "
+        "base (翻番 / 双倍增 = 2), and empty the other cell.",
+    ),
+    "target_value_and_multiple_missing": Constraint(
+        "target_value_xor_multiple", ERROR, gxe.ExpectColumnValuesToNotBeNull, given_when_other(is_given=False),
+        "{other}与{column}必须填写一个。", "Give one of {other} and {column}.",
+        "Fill in {other} (the target figure) or {column} (the target as a multiple of the base).",
+    ),
+    # DESIGN §2 target rules: a 累计 target sums its indicator over the horizon; only a flow may be summed
+    "cumulative_target_on_non_flow": Constraint(
+        "cumulative_target_on_non_flow", ERROR, gxe.ExpectColumnValuesToNotBeInSet,
+        not_in_set_when(param("non_flow_indicators"), "累计"),
+        "{other}为累计的目标将指标逐年相加，只能用于流量指标；{column}是存量或年度指标，不能相加。",
+        "{other} 累计 (cumulative) sums the indicator over the horizon, but {column} is a stock or "
+        "annual indicator, which cannot be summed.",
+        "Use 存量 (the level at the target year) as {other}, or a flow indicator "
+        "(measure = flow in the indicator catalogue) as {column}.",
     ),
     "hightech_output_exceeds_gross_output": Constraint(
         "hightech_output_exceeds_gross_output", ERROR, gxe.ExpectColumnPairValuesAToBeGreaterThanB,

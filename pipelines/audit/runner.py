@@ -25,6 +25,7 @@ from typing import Any
 import pandas as pd
 
 from pipelines.audit.canonical_columns import canonical
+from pipelines.audit.catalogue import non_flow_indicators
 from pipelines.audit.constraints import EARLIEST_DATE
 from pipelines.audit.findings import MAX_EXAMPLES, Finding
 from pipelines.audit.gx_engine import gx_lock, run_expectations
@@ -52,6 +53,7 @@ def _parameters(source: str, base: pd.DataFrame, known_regions: Collection[str],
         "today": today_ts,
         "current_year": int(today_ts.year),
         "earliest_date": pd.Timestamp(EARLIEST_DATE),
+        "non_flow_indicators": non_flow_indicators(),
     }
 
 

@@ -58,6 +58,11 @@ ConstraintName = Literal[
     "revoked_before_recognized",  # this >= other
     "target_year_before_start_year",  # this >= other
     "base_year_not_before_target_year",  # this < other, a plausibility warning
+    # exactly one of this and `other` is given (plan_targets: 目标值 or 目标倍数, never both nor neither)
+    "target_value_and_multiple_both",
+    "target_value_and_multiple_missing",
+    # a 累计 target (`other` = the kind column) sums its indicator: only a catalogue `flow` may be summed
+    "cumulative_target_on_non_flow",
     "hightech_output_exceeds_gross_output",  # this <= other
     "hightech_value_added_exceeds_value_added",  # this <= other, a plausibility warning
 ]
@@ -390,7 +395,12 @@ SOURCES: dict[str, Source] = {
                 Column("plan_name", "规划名称", "text"),
                 Column("document_no", "文号", "text", required=False, nullable=True),
                 _region("地区"),
-                Column("indicator_code", "指标代码", "text"),
+                Column(
+                    "indicator_code",
+                    "指标代码",
+                    "text",
+                    checks=(Check("cumulative_target_on_non_flow", other="kind"),),
+                ),
                 Column(
                     "kind",
                     "目标类型",
@@ -428,7 +438,21 @@ SOURCES: dict[str, Source] = {
                         "<=": ("le", "≤", "＜＝", "=<"),
                     },
                 ),
-                Column("target_value", "目标值", "number"),
+                # Exactly one of 目标值 and 目标倍数 (DESIGN §2); 目标倍数 is optional so that drops
+                # written before it existed still load.
+                Column("target_value", "目标值", "number", nullable=True),
+                Column(
+                    "target_multiple",
+                    "目标倍数",
+                    "number",
+                    required=False,
+                    nullable=True,
+                    checks=(
+                        Check("positive"),
+                        Check("target_value_and_multiple_both", other="target_value"),
+                        Check("target_value_and_multiple_missing", other="target_value"),
+                    ),
+                ),
                 Column("clause", "原文", "text"),
             ),
         ),

@@ -45,6 +45,6 @@ def write_targets(out: Path) -> tuple[str, bool]:
     w = csv.writer(buf, lineterminator="\n")
     w.writerow([c.header_zh for c in cols])
     for row in _PLACEHOLDER:
-        w.writerow([row[c.name] for c in cols])
+        w.writerow([row.get(c.name, "") for c in cols])
     (target_dir / OUT_NAME).write_bytes(buf.getvalue().encode("utf-8"))
     return OUT_NAME, True

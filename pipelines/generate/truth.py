@@ -309,3 +309,134 @@ def write_truth(df: pd.DataFrame, path: Path) -> None:
     for row in df.itertuples(index=False):
         lines.append(",".join([row[0], row[1], str(row[2]), fmt(row[3]), fmt(row[4]), fmt(row[5])]))
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+# -- plan targets ------------------------------------------------------------------------
+# DESIGN §2 (target rules) and §4 (fct_target_progress), restated in plain Python over the
+# indicator truth above; shares nothing with int_target_progress.sql but the words of DESIGN.
+
+CATALOGUE_PATH = SEED_PATH.parent / "indicator_catalogue.csv"
+TARGET_KEY = ["plan_name", "region_code", "indicator_code", "kind", "target_year", "period_year"]
+TARGET_COLUMNS = [
+    *TARGET_KEY, "target_value", "target_multiple", "base_year", "base_value",
+    "actual_year", "actual_value", "path_value", "completion_pct", "status",
+]  # fmt: skip
+_TOLERANCE = 1e-9  # DESIGN's comparators on doubles: equal within 1e-9 of the larger magnitude
+
+
+def catalogue_codes(path: Path = CATALOGUE_PATH) -> set[str]:
+    return set(pd.read_csv(path, dtype=str)["indicator_code"].str.strip())
+
+
+def _equal(a: float, b: float) -> bool:
+    return abs(a - b) <= _TOLERANCE * max(1.0, abs(a), abs(b))
+
+
+def _meets(actual: float, comparator: str, target: float) -> bool:
+    return {
+        ">": actual > target and not _equal(actual, target),
+        ">=": actual > target or _equal(actual, target),
+        "=": _equal(actual, target),
+        "<=": actual < target or _equal(actual, target),
+    }[comparator]
+
+
+def _on_track(actual: float, comparator: str, path: float, target: float) -> bool:
+    if comparator in (">", ">="):
+        return actual > path or _equal(actual, path)
+    if comparator == "<=":
+        return actual < path or _equal(actual, path)
+    return abs(actual - target) <= abs(path - target) or _equal(abs(actual - target), abs(path - target))
+
+
+def _given(v: object) -> bool:
+    return v is not None and not (isinstance(v, float) and np.isnan(v))
+
+
+def _judge_target(t: Mapping[str, object], series: Mapping[int, float], measurable: bool) -> list[dict[str, object]]:
+    kind, comparator = str(t["kind"]), str(t["comparator"])
+    start, target_year = int(t["start_year"]), int(t["target_year"])  # type: ignore[call-overload]
+    by = int(t["base_year"]) if _given(t["base_year"]) else None  # type: ignore[call-overload]
+    bv = float(t["base_value"]) if _given(t["base_value"]) else None  # type: ignore[arg-type]
+    multiple = float(t["target_multiple"]) if _given(t.get("target_multiple")) else None  # type: ignore[arg-type]
+    tv = float(t["target_value"]) if _given(t["target_value"]) else None  # type: ignore[arg-type]
+    # base point: both given; else the value of base_year (given alone) or of start_year - 1;
+    # when that year has no value, the earliest value
+    if not measurable or (by is not None and bv is not None):
+        base = (by, bv)
+    else:
+        anchor = by if by is not None else start - 1
+        if anchor in series:
+            base = (anchor, series[anchor])
+        elif series:
+            first = min(series)
+            base = (first, series[first])
+        else:
+            base = (None, None)
+    if tv is None and multiple is not None and base[1] is not None:
+        tv = multiple * base[1]
+    line_start = (start - 1, 0.0) if kind == "累计" and measurable and multiple is None else base
+    periods = range(min(start, target_year), target_year + 1) if kind == "年度" else [target_year]
+    rows = []
+    for period in periods:
+        actual: tuple[int, float] | None = None
+        if measurable and kind == "年度":
+            actual = (period, series[period]) if period in series else None
+        elif measurable and kind == "累计":
+            total, year = 0.0, start
+            while year <= target_year and year in series:  # the sum stops at the first missing year
+                total += series[year]
+                actual = (year, total)
+                year += 1
+        elif measurable:
+            before = [y for y in series if y <= target_year]
+            actual = (max(before), series[max(before)]) if before else None
+        path = None
+        if not measurable:
+            status = "not_measurable"
+        elif tv is None or actual is None:
+            status, actual = "no_data", None
+        elif kind == "年度" or actual[0] == target_year:
+            status = "achieved" if _meets(actual[1], comparator, tv) else "missed"
+        elif _meets(actual[1], comparator, tv):
+            status = "achieved"
+        elif line_start[1] is None:
+            status, actual = "no_data", None
+        else:
+            status = "behind"
+        if actual is not None and kind != "年度" and line_start[0] is not None and line_start[1] is not None:
+            y0, v0 = line_start
+            path = tv if y0 == target_year else v0 + (tv - v0) * (actual[0] - y0) / (target_year - y0)  # type: ignore[operator]
+            if status == "behind" and _on_track(actual[1], comparator, path, tv):  # type: ignore[arg-type]
+                status = "on_track"
+        rows.append(
+            {
+                "plan_name": t["plan_name"], "region_code": t["region_code"], "indicator_code": t["indicator_code"],
+                "kind": kind, "target_year": target_year, "period_year": period,
+                "target_value": tv, "target_multiple": multiple,
+                "base_year": line_start[0], "base_value": line_start[1],
+                "actual_year": actual[0] if actual else None, "actual_value": actual[1] if actual else None,
+                "path_value": path,
+                "completion_pct": actual[1] / tv * 100 if actual and tv else None,
+                "status": status,
+            }
+        )  # fmt: skip
+    return rows
+
+
+def compute_target_truth(values: pd.DataFrame, targets: pd.DataFrame, catalogue: set[str]) -> pd.DataFrame:
+    """Every target row of fct_target_progress as DESIGN §2/§4 define it.
+
+    values     the indicator truth (compute_truth, or expected_indicators.csv)
+    targets    the plan_targets rows (English aliases, region as a code; one row per key)
+    catalogue  the indicator codes of the catalogue (catalogue_codes())
+    """
+    series: dict[tuple[str, str], dict[int, float]] = {}
+    for code, region, year, value in values[["indicator_code", "region_code", "year", "value"]].itertuples(index=False):
+        series.setdefault((str(code), str(region)), {})[int(year)] = float(value)
+    rows: list[dict[str, object]] = []
+    for t in targets.to_dict("records"):
+        code, region = str(t["indicator_code"]).strip(), str(t["region_code"]).strip()
+        rows += _judge_target({**t, "indicator_code": code, "region_code": region}, series.get((code, region), {}),
+                              code in catalogue)  # fmt: skip
+    return pd.DataFrame(rows, columns=TARGET_COLUMNS)

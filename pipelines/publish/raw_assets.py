@@ -53,7 +53,9 @@ def raw_tables(context: AssetExecutionContext, warehouse: WarehouseResource):
             cols = ", ".join(f'"{name}"' for name, _t in typed_columns(source))
             table = landing_table(sha)
             count = con.execute(
-                f'INSERT INTO raw."{source}" SELECT {cols}, _extra, ?, ?, _row_number FROM {table}',
+                # by name: a raw table migrated to a newer contract has its added columns at the end
+                f'INSERT INTO raw."{source}" ({cols}, _extra, _load_id, _source_file, _row_number) '
+                f"SELECT {cols}, _extra, ?, ?, _row_number FROM {table}",
                 [load_id, file],
             ).fetchone()[0]
             ledger.mark_pending(con, refresh_id, sha, load_id, published_at)

@@ -89,8 +89,20 @@ CREATE TABLE IF NOT EXISTS audit.refresh_log (
 """
 
 
+def raw_column_migrations() -> list[str]:
+    """Optional contract columns added after a warehouse was built (plan_targets.target_multiple):
+    its raw tables get them on open, NULL for the rows published before."""
+    return [
+        f'ALTER TABLE raw."{name}" ADD COLUMN IF NOT EXISTS "{col.name}" {SQL_TYPE[col.kind]}'
+        for name, source in SOURCES.items()
+        for col in source.columns
+        if not col.required  # a new contract column is optional, or old drops would not load
+    ]
+
+
 def all_ddl() -> list[str]:
     stmts = ["CREATE SCHEMA IF NOT EXISTS raw", "CREATE SCHEMA IF NOT EXISTS audit"]
     stmts += [raw_table_ddl(name) for name in SOURCES]
+    stmts += raw_column_migrations()
     stmts += [LEDGER_DDL, REFRESH_DDL, *LEDGER_MIGRATIONS, DROP_FINDINGS_DDL, PUBLISHED_VALUES_DDL]
     return stmts

@@ -11,11 +11,15 @@ select
     period_year,
     comparator,
     target_value,
+    target_multiple,
+    base_year,
     base_value,
     actual_year,
     actual_value,
+    path_value,
     completion_pct,
     status,
+    obs_status,
     clause
 
 from {{ ref('int_target_progress') }}

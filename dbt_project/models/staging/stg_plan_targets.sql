@@ -18,6 +18,7 @@ renamed as (
         cast(target_year as integer) as target_year,
         comparator,
         cast(target_value as double) as target_value,
+        cast(target_multiple as double) as target_multiple,
         clause,
 
         _extra,
