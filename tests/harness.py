@@ -111,3 +111,34 @@ def land_and_read(source: str, drop: Path, path: Path):
     finally:
         con.close()
     return batch, rows
+
+
+def _read(db: Path, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def served_publication_ids(warehouse: Path) -> list[int]:
+    rows = _read(warehouse / "sti.duckdb", "SELECT publication_id FROM marts.dim_publication ORDER BY 1")
+    return [r[0] for r in rows]
+
+
+def assert_history_committed(warehouse: Path) -> None:
+    """What sti.duckdb serves is what the ledger committed: no candidate left, the same publications
+    and the same history rows."""
+    build, served = warehouse / "build.duckdb", warehouse / "sti.duckdb"
+    assert not _read(build, "SELECT publication_id FROM audit.publication WHERE status <> 'published'")
+    committed = _read(build, "SELECT publication_id FROM audit.publication ORDER BY 1")
+    assert served_publication_ids(warehouse) == [r[0] for r in committed]
+    cols = "indicator_code, region_code, year, round(value, 9), obs_status, valid_from_publication, "
+    cols += "valid_to_publication"
+    assert set(_read(served, f"SELECT {cols} FROM marts.fct_indicator_value_history")) == set(
+        _read(build, f"SELECT {cols} FROM audit.indicator_value_history")
+    )
+    tcols = "plan_name, region_code, indicator_code, kind, target_year, period_year, status, valid_from_publication"
+    assert set(_read(served, f"SELECT {tcols} FROM marts.fct_target_status_history")) == set(
+        _read(build, f"SELECT {tcols} FROM audit.target_status_history")
+    )

@@ -19,7 +19,7 @@ import pytest
 
 from tests import drops
 from tests.conftest import sha256_file
-from tests.harness import marts_value, refresh, snapshot
+from tests.harness import assert_history_committed, marts_value, refresh, snapshot
 
 STI = Path(sys.executable).parent / "sti"
 CERT = "hightech_certificates"
@@ -79,7 +79,8 @@ def ledger(warehouse: Path) -> dict[str, str]:
 
 def assert_consistent(warehouse: Path) -> None:
     """Ledger and served marts agree: nothing pending or running, the served values are the ones the
-    ledger's last publication recorded, every published batch is in raw, no temporary file or journal."""
+    ledger's last publication recorded, every published batch is in raw, the served publications and
+    history are the committed ones (no candidate left), no temporary file or journal."""
     con = duckdb.connect(str(warehouse / "build.duckdb"), read_only=True)
     try:
         assert not con.execute("SELECT file FROM audit.load_ledger WHERE status IN ('pending', 'landed')").fetchall()
@@ -105,6 +106,7 @@ def assert_consistent(warehouse: Path) -> None:
     finally:
         served.close()
     assert values == recorded
+    assert_history_committed(warehouse)
     leftovers = [p.name for p in warehouse.iterdir() if p.name.startswith(".") or p.name == "publish.journal"]
     assert not leftovers
 

@@ -39,7 +39,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--warehouse", default="warehouse")
     p.set_defaults(func=cmd_retract)
 
-    p = sub.add_parser("history", help="refreshes and batches: published, rejected, rolled back, retracted")
+    p = sub.add_parser(
+        "history", help="publications, refreshes and batches: published, rejected, rolled back, retracted"
+    )
     p.add_argument("--warehouse", default="warehouse")
     p.set_defaults(func=cmd_history)
 
@@ -53,6 +55,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--contributors",
         action="store_true",
         help="also list the source rows behind the value (USCC or key, name, file, row)",
+    )
+    p.add_argument(
+        "--as-of",
+        metavar="TIME",
+        help="answer for the publication current at TIME (UTC; YYYY-MM-DD means the end of that day)",
     )
     p.set_defaults(func=cmd_lineage)
 

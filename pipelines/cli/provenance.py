@@ -51,10 +51,19 @@ def cmd_history(args: argparse.Namespace) -> int:
     except duckdb.IOException:
         return fail(f"{build} is in use by a refresh", "run `sti history` again when the refresh has finished")
     try:
-        runs, batches = ledger.history(con)
+        runs, batches, publications = ledger.history(con)
     finally:
         con.close()
     print(f"sti history: {warehouse}")
+    print(
+        f"  publications ({len(publications)}): "
+        "id, published (UTC), new batches, indicator values added/changed/removed"
+    )
+    for pid, published_at, n_batches, added, changed, removed, run_id in publications:
+        print(
+            f"    {pid:>5}  {str(published_at):<19}  {n_batches or 0:>4} batches  "
+            f"+{added or 0:,} ~{changed or 0:,} -{removed or 0:,} values  run {run_id}"
+        )
     print(f"  refreshes ({len(runs)}):")
     for run_id, started, finished, status, loaded, rejected in runs:
         print(
@@ -73,11 +82,17 @@ def cmd_history(args: argparse.Namespace) -> int:
 def cmd_lineage(args: argparse.Namespace) -> int:
     import json
 
-    from pipelines.serve.lineage import LineageError, lineage, render
+    from pipelines.serve.lineage import LineageError, lineage, parse_as_of, render
 
     try:
+        as_of = parse_as_of(args.as_of) if args.as_of else None
         story = lineage(
-            Path(args.warehouse) / "sti.duckdb", args.code, args.region, args.year, contributors=args.contributors
+            Path(args.warehouse) / "sti.duckdb",
+            args.code,
+            args.region,
+            args.year,
+            contributors=args.contributors,
+            as_of=as_of,
         )
     except LineageError as exc:
         return fail(exc.message, exc.fix)

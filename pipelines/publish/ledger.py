@@ -5,6 +5,10 @@ file now includes it), and may later be retracted. A refresh that fails after ap
 its pending rows back, and any refresh starts by rolling back what an interrupted one left
 pending, so raw only ever holds published batches plus those of the refresh under way.
 
+Each publish is also a publication (`audit.publication`): allocated as a candidate before dbt
+builds, committed with the history rows its marts opened and closed in the same transaction that
+marks its batches published, deleted with the pending batches when the publish does not complete.
+
 Longer than the house limit of ~300 lines on purpose: one owner for the `audit` state matters more
 than small files, and every function here is a statement on those tables.
 """
@@ -153,9 +157,82 @@ def mark_pending(
     )
 
 
+def open_candidate_publication(con: duckdb.DuckDBPyConnection, refresh_id: str, published_at: dt.datetime) -> int:
+    """Allocate the publication this refresh will make, before dbt builds its marts: the history
+    marts then include it, so that once sti.duckdb is swapped in it serves its own publication.
+    Called in the transaction that appends the batches; `roll_back_unpublished` drops it again if
+    the publish does not complete. Returns its id."""
+    con.execute("DELETE FROM audit.publication WHERE refresh_id = ? AND status = 'candidate'", [refresh_id])
+    publication_id = int(
+        con.execute("SELECT coalesce(max(publication_id), 0) + 1 FROM audit.publication").fetchone()[0]
+    )
+    con.execute(
+        "INSERT INTO audit.publication (publication_id, refresh_id, published_at, status) "
+        "VALUES (?, ?, ?, 'candidate')",
+        [publication_id, refresh_id, published_at],
+    )
+    return publication_id
+
+
+# (audit table, mart it is copied from, key columns, attribute columns)
+_HISTORIES = [
+    (
+        "indicator_value_history",
+        "fct_indicator_value_history",
+        ["indicator_code", "region_code", "year"],
+        ["value", "obs_status"],
+    ),
+    (
+        "target_status_history",
+        "fct_target_status_history",
+        ["plan_name", "region_code", "indicator_code", "kind", "target_year", "period_year"],
+        ["status"],
+    ),
+]
+
+
+def _commit_history(con: duckdb.DuckDBPyConnection, refresh_id: str) -> None:
+    """Make the candidate publication of `refresh_id` published: the rows its marts opened
+    (valid_from = it) are added and the rows they closed (valid_to = it) are closed, copied from
+    the history marts dbt built. Which value is "the same" is defined once, in those marts (macro
+    publication_history); here nothing is computed, so what is kept is exactly what was served.
+    A no-op when the candidate is already published (the roll-forward runs it again)."""
+    row = con.execute(
+        "SELECT publication_id FROM audit.publication WHERE refresh_id = ? AND status = 'candidate'", [refresh_id]
+    ).fetchone()
+    if row is None:
+        return
+    pid = int(row[0])
+    for table, mart, keys, attrs in _HISTORIES:
+        match = " AND ".join(f"h.{k} IS NOT DISTINCT FROM m.{k}" for k in keys)
+        con.execute(
+            f"UPDATE audit.{table} h SET valid_to_publication = ? FROM marts.{mart} m "
+            f"WHERE {match} AND h.valid_from_publication = m.valid_from_publication "
+            "AND h.valid_to_publication IS NULL AND m.valid_to_publication = ?",
+            [pid, pid],
+        )
+        cols = ", ".join([*keys, *attrs, "valid_from_publication", "valid_to_publication"])
+        con.execute(
+            f"INSERT INTO audit.{table} ({cols}) SELECT {cols} FROM marts.{mart} WHERE valid_from_publication = ?",
+            [pid],
+        )
+    con.execute(
+        """
+        UPDATE audit.publication p SET status = 'published', batches = d.batches,
+          indicator_values_added = d.indicator_values_added,
+          indicator_values_changed = d.indicator_values_changed,
+          indicator_values_removed = d.indicator_values_removed
+        FROM marts.dim_publication d
+        WHERE p.publication_id = ? AND d.publication_id = p.publication_id
+        """,
+        [pid],
+    )
+
+
 def commit_publication(con: duckdb.DuckDBPyConnection, refresh_id: str, fingerprint: str | None) -> int:
     """Step 4 of the publish transaction (pipelines.publish.publication), idempotent: the refresh's
-    batches become published, its run record says so, and the served values are remembered."""
+    batches become published, its run record says so, its candidate publication and the history
+    rows it opened and closed are committed, and the served values are remembered."""
     con.execute("BEGIN TRANSACTION")
     try:
         published = len(
@@ -172,6 +249,7 @@ def commit_publication(con: duckdb.DuckDBPyConnection, refresh_id: str, fingerpr
             "WHERE refresh_id = ?",
             [now(), fingerprint, refresh_id, refresh_id],
         )
+        _commit_history(con, refresh_id)
         con.execute("DELETE FROM audit.published_indicator_value")
         con.execute(
             "INSERT INTO audit.published_indicator_value "
@@ -185,19 +263,15 @@ def commit_publication(con: duckdb.DuckDBPyConnection, refresh_id: str, fingerpr
 
 
 def indicator_changes(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """How many indicator values the marts just built add, change or remove against the served ones."""
+    """How many indicator values the marts just built add, change or remove against the served
+    ones: the candidate publication's row of marts.dim_publication (one definition of a change)."""
     row = con.execute(
-        """
-        SELECT
-          count(*) FILTER (WHERE o.indicator_code IS NULL),
-          count(*) FILTER (WHERE n.indicator_code IS NULL),
-          count(*) FILTER (WHERE o.value IS NOT NULL AND n.value IS NOT NULL
-                           AND abs(o.value - n.value) > 1e-9 * greatest(1, abs(o.value)))
-        FROM marts.fct_indicator_value n
-        FULL JOIN audit.published_indicator_value o USING (indicator_code, region_code, year)
-        """
+        "SELECT d.indicator_values_added, d.indicator_values_changed, d.indicator_values_removed "
+        "FROM marts.dim_publication d JOIN audit.publication p USING (publication_id) WHERE p.status = 'candidate'"
     ).fetchone()
-    return {"added": int(row[0]), "removed": int(row[1]), "changed": int(row[2])}
+    if row is None:
+        return {"added": 0, "removed": 0, "changed": 0}
+    return {"added": int(row[0]), "changed": int(row[1]), "removed": int(row[2])}
 
 
 def open_run(
@@ -297,8 +371,9 @@ def run_record(con: duckdb.DuckDBPyConnection, refresh_id: str) -> tuple[str, li
     return None if row is None else (row[0], json.loads(row[1] or "[]"))
 
 
-def history(con: duckdb.DuckDBPyConnection) -> tuple[list[tuple], list[tuple]]:
-    """Every run record, oldest first, and every batch, in publication order (unpublished last)."""
+def history(con: duckdb.DuckDBPyConnection) -> tuple[list[tuple], list[tuple], list[tuple]]:
+    """Every run record, oldest first, every batch, in publication order (unpublished last), and
+    every publication (id, time, batches, values added, changed, removed, refresh), oldest first."""
     runs = con.execute(
         "SELECT refresh_id, started_at, finished_at, status, batches_loaded, batches_rejected "
         "FROM audit.refresh_log ORDER BY started_at, refresh_id"
@@ -307,7 +382,12 @@ def history(con: duckdb.DuckDBPyConnection) -> tuple[list[tuple], list[tuple]]:
         "SELECT load_id, source, file, status, row_count, loaded_at, published_at, retracted_at, retract_reason "
         "FROM audit.load_ledger ORDER BY coalesce(load_id, 1e18), loaded_at, file"
     ).fetchall()
-    return runs, batches
+    publications = con.execute(
+        "SELECT publication_id, published_at, batches, indicator_values_added, indicator_values_changed, "
+        "indicator_values_removed, refresh_id FROM audit.publication WHERE status = 'published' "
+        "ORDER BY publication_id"
+    ).fetchall()
+    return runs, batches, publications
 
 
 def retract(con: duckdb.DuckDBPyConnection, load_id: int, reason: str) -> tuple[str, str, int]:
@@ -348,6 +428,12 @@ def roll_back_unpublished(con: duckdb.DuckDBPyConnection, keep_refresh_id: str |
     con.execute(
         "UPDATE audit.load_ledger SET status = 'rolled_back', load_id = NULL, published_at = NULL "
         "WHERE status IN ('pending', 'landed')"
+        + (" AND refresh_id <> ?" if keep_refresh_id else ""),
+        [keep_refresh_id] if keep_refresh_id else [],
+    )
+    # The publication a failed or undone refresh had allocated was never served: it leaves no trace.
+    con.execute(
+        "DELETE FROM audit.publication WHERE status = 'candidate'"
         + (" AND refresh_id <> ?" if keep_refresh_id else ""),
         [keep_refresh_id] if keep_refresh_id else [],
     )

@@ -49,6 +49,9 @@ def raw_tables(context: AssetExecutionContext, warehouse: WarehouseResource):
         con.execute("BEGIN TRANSACTION")
         load_id = ledger.next_load_id(con)
         published_at = ledger.now()
+        # Allocated before dbt builds, so that the marts served by this publication include it
+        # in dim_publication and the histories; dropped again if the publish does not complete.
+        ledger.open_candidate_publication(con, refresh_id, published_at)
         for source, file, sha in batches:
             cols = ", ".join(f'"{name}"' for name, _t in typed_columns(source))
             table = landing_table(sha)

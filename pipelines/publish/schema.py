@@ -74,6 +74,54 @@ CREATE TABLE IF NOT EXISTS audit.published_indicator_value (
 )
 """
 
+# Publication history (DESIGN §4). A publication is one swap of sti.duckdb. Its row is written
+# as `candidate` before the dbt build (so the marts it serves can name it) and becomes
+# `published` in the ledger transaction of the publish; a publish that fails or is undone
+# deletes it. The counts are copied from the candidate's row of marts.dim_publication.
+PUBLICATION_DDL = """
+CREATE TABLE IF NOT EXISTS audit.publication (
+  publication_id INTEGER NOT NULL,   -- 1, 2, ... in publish order
+  refresh_id     VARCHAR NOT NULL,   -- the refresh that published it
+  published_at   TIMESTAMP NOT NULL, -- the stamp its batches carry (load_ledger.published_at)
+  status         VARCHAR NOT NULL,   -- candidate | published
+  batches        INTEGER,
+  indicator_values_added   INTEGER,
+  indicator_values_changed INTEGER,
+  indicator_values_removed INTEGER
+)
+"""
+
+# Every indicator value ever served, with the publications between which it was served (type-2
+# history: valid_to_publication NULL = served now). Rows of a committed publication never change
+# except that an open row is closed by the publication that changed or removed its value.
+VALUE_HISTORY_DDL = """
+CREATE TABLE IF NOT EXISTS audit.indicator_value_history (
+  indicator_code VARCHAR NOT NULL,
+  region_code    VARCHAR NOT NULL,
+  year           INTEGER NOT NULL,
+  value          DOUBLE NOT NULL,
+  obs_status     VARCHAR NOT NULL,
+  valid_from_publication INTEGER NOT NULL,
+  valid_to_publication   INTEGER
+)
+"""
+
+# The same for the status of every target row of fct_target_progress (read by the alert on a
+# target whose status worsened since the previous publication).
+TARGET_STATUS_HISTORY_DDL = """
+CREATE TABLE IF NOT EXISTS audit.target_status_history (
+  plan_name      VARCHAR,
+  region_code    VARCHAR,
+  indicator_code VARCHAR,
+  kind           VARCHAR,
+  target_year    INTEGER,
+  period_year    INTEGER,
+  status         VARCHAR NOT NULL,
+  valid_from_publication INTEGER NOT NULL,
+  valid_to_publication   INTEGER
+)
+"""
+
 REFRESH_DDL = """
 CREATE TABLE IF NOT EXISTS audit.refresh_log (
   refresh_id   VARCHAR NOT NULL,
@@ -105,4 +153,5 @@ def all_ddl() -> list[str]:
     stmts += [raw_table_ddl(name) for name in SOURCES]
     stmts += raw_column_migrations()
     stmts += [LEDGER_DDL, REFRESH_DDL, *LEDGER_MIGRATIONS, DROP_FINDINGS_DDL, PUBLISHED_VALUES_DDL]
+    stmts += [PUBLICATION_DDL, VALUE_HISTORY_DDL, TARGET_STATUS_HISTORY_DDL]
     return stmts

@@ -1,12 +1,15 @@
-"""`sti lineage CODE --region R --year Y [--contributors]`: the full story of one published value.
+"""`sti lineage CODE --region R --year Y [--contributors] [--as-of TIME]`: the full story of one
+published value.
 
 Everything comes from the served marts (`dim_indicator`, `dim_region`, `fct_indicator_value`,
-`indicator_lineage`, `fct_indicator_contribution`), so a statistician can run it against a copied
-sti.duckdb alone: no private schema is named here.
+`indicator_lineage`, `fct_indicator_contribution`, and for `--as-of` `dim_publication` and
+`fct_indicator_value_history`), so a statistician can run it against a copied sti.duckdb alone:
+no private schema is named here.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +45,59 @@ def _records(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
 
-def lineage(serving: Path, code: str, region: str, year: int, contributors: bool = False) -> dict[str, Any]:
+def parse_as_of(text: str) -> dt.datetime:
+    """An --as-of TIME: an ISO date and time (UTC, as dim_publication.published_at), or a date
+    alone, read as the end of that day (a review on 2026-03-15 saw what was served that day)."""
+    try:
+        if len(text.strip()) == 10:
+            return dt.datetime.combine(dt.date.fromisoformat(text.strip()), dt.time(23, 59, 59))
+        return dt.datetime.fromisoformat(text.strip().replace("T", " ")).replace(tzinfo=None)
+    except ValueError:
+        raise LineageError(
+            f"--as-of {text!r} is not a date or time",
+            "write it as YYYY-MM-DD or 'YYYY-MM-DD HH:MM[:SS]' (UTC, as `sti history` prints publications)",
+        ) from None
+
+
+def _publication_at(con: duckdb.DuckDBPyConnection, as_of: dt.datetime) -> dict[str, Any]:
+    """The publication current at `as_of` (the latest published at or before it), and the current one."""
+    try:
+        rows = _records(
+            con.execute("SELECT publication_id, published_at FROM marts.dim_publication ORDER BY publication_id")
+        )
+    except duckdb.CatalogException:
+        raise LineageError(
+            "this sti.duckdb has no publication history (marts.dim_publication)",
+            "run `sti refresh` with this version of sti; publications are recorded from then on",
+        ) from None
+    if not rows:
+        raise LineageError("this sti.duckdb records no publication", "run `sti refresh` to publish the marts")
+    at = [r for r in rows if r["published_at"] <= as_of]
+    if not at:
+        first = rows[0]
+        raise LineageError(
+            f"--as-of {as_of} is before the first publication (publication {first['publication_id']}, "
+            f"published {first['published_at']} UTC): nothing was served then",
+            f"give a time at or after {first['published_at']}, or leave out --as-of for the current value",
+        )
+    return {**at[-1], "current_publication_id": rows[-1]["publication_id"],
+            "is_current": at[-1]["publication_id"] == rows[-1]["publication_id"]}
+
+
+def _value_at(con: duckdb.DuckDBPyConnection, key: list[Any], publication_id: int) -> list[dict[str, Any]]:
+    return _records(
+        con.execute(
+            "SELECT value, obs_status FROM marts.fct_indicator_value_history "
+            "WHERE indicator_code = ? AND region_code = ? AND year = ? AND valid_from_publication <= ? "
+            "AND (valid_to_publication IS NULL OR valid_to_publication > ?)",
+            [*key, publication_id, publication_id],
+        )
+    )
+
+
+def lineage(
+    serving: Path, code: str, region: str, year: int, contributors: bool = False, as_of: dt.datetime | None = None
+) -> dict[str, Any]:
     if not serving.exists():
         raise LineageError(f"{serving} does not exist", "run `sti refresh` first (or pass --warehouse DIR)")
     con = duckdb.connect(str(serving), read_only=True)
@@ -75,6 +130,8 @@ def lineage(serving: Path, code: str, region: str, year: int, contributors: bool
                 key,
             )
         )
+        publication = _publication_at(con, as_of) if as_of is not None else None
+        past = _value_at(con, key, publication["publication_id"]) if publication is not None else None
         rows = (
             _records(con.execute(CONTRIBUTORS_SQL, [region_row["region_code"], code, year, region_row["region_code"]]))
             if contributors
@@ -82,6 +139,8 @@ def lineage(serving: Path, code: str, region: str, year: int, contributors: bool
         )
     finally:
         con.close()
+    if publication is not None:
+        return _story_as_of(indicator[0], region_row, year, publication, past or [], value, inputs, rows)
     if not value:
         raise LineageError(
             f"no value of {code} for {region_row['region_code']} {region_row['region_name']} in {year}",
@@ -93,6 +152,44 @@ def lineage(serving: Path, code: str, region: str, year: int, contributors: bool
         "region": region_row,
         "year": year,
         "value": value[0],
+        "inputs": inputs,
+    }
+    if rows is not None:
+        story["contributors"] = rows
+    return story
+
+
+def _story_as_of(
+    indicator: dict[str, Any],
+    region_row: dict[str, Any],
+    year: int,
+    publication: dict[str, Any],
+    past: list[dict[str, Any]],
+    current: list[dict[str, Any]],
+    inputs: list[dict[str, Any]],
+    rows: list[dict[str, Any]] | None,
+) -> dict[str, Any]:
+    """The value served by an earlier publication: value and obs_status from the history; the
+    numerator, denominator and inputs are kept for the current publication only, so they are
+    shown only when the publication asked for is the current one."""
+    if not past:
+        raise LineageError(
+            f"publication {publication['publication_id']} (published {publication['published_at']} UTC) served no "
+            f"value of {indicator['indicator_code']} for {region_row['region_code']} {region_row['region_name']} "
+            f"in {year}",
+            "`sti history` lists the publications; try a later --as-of, or leave it out for the current value",
+        )
+    if publication["is_current"] and current:
+        value = current[0]
+    else:
+        value = {**past[0], "unit": indicator["unit"], "numerator": None, "denominator": None, "from_children": None}
+    story: dict[str, Any] = {
+        "indicator": indicator,
+        "region": region_row,
+        "year": year,
+        "publication": publication,
+        "value": value,
+        "current_value": current[0] if current else None,
         "inputs": inputs,
     }
     if rows is not None:
@@ -139,11 +236,28 @@ def render(story: dict[str, Any]) -> str:
     lines = [
         f"{ind['indicator_code']} · {ind['name_zh']} ({ind['name_en']})",
         f"  region {reg['region_code']} {reg['region_name']} ({reg['level']}), year {story['year']}",
+    ]
+    pub = story.get("publication")
+    if pub is not None:
+        lines.append(
+            f"  as of:       publication {pub['publication_id']}, published {pub['published_at']} UTC"
+            + (" (the current one)" if pub["is_current"] else f" (the current one is {pub['current_publication_id']})")
+        )
+    lines += [
         f"  value:       {_fmt(val['value'])} {val['unit']} — {status}"
         + (", a region-level input summed from the children" if val.get("from_children") else ""),
         f"  formula:     {ind['formula']}",
-        f"  numerator:   {_fmt(val['numerator'])} — {ind['numerator']}",
     ]
+    if pub is not None and not pub["is_current"]:
+        cur = story.get("current_value")
+        now = f"{_fmt(cur['value'])} ({cur['obs_status']})" if cur else "no value"
+        lines.append(f"  current:     {now} in publication {pub['current_publication_id']}")
+        lines.append(
+            f"  inputs of the current publication {pub['current_publication_id']} (earlier ones are not kept):"
+        )
+        lines += [_input_line(row) for row in story["inputs"]]
+        return "\n".join(lines)
+    lines.append(f"  numerator:   {_fmt(val['numerator'])} — {ind['numerator']}")
     if val["denominator"] is not None:
         lines.append(f"  denominator: {_fmt(val['denominator'])} — {ind['denominator']}")
     lines.append("  inputs (source batch, rows that fed this value):")
