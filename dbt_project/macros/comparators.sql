@@ -46,3 +46,16 @@
             or {{ approx_equal('abs((' ~ actual ~ ') - (' ~ target ~ '))', 'abs((' ~ path ~ ') - (' ~ target ~ '))') }}
     end)
 {%- endmacro %}
+
+{#
+  The order of target statuses for "worse than before" (fct_indicator_alert):
+  achieved 4 > on_track 3 > behind 2 > missed 1; no_data and not_measurable are not ranked.
+#}
+{% macro target_status_step(status_column) -%}
+    case {{ status_column }}
+        when 'achieved' then 4
+        when 'on_track' then 3
+        when 'behind' then 2
+        when 'missed' then 1
+    end
+{%- endmacro %}
