@@ -64,7 +64,7 @@ def build_report(serving: Path, out: Path) -> Path:
         ).fetchall()
         values = con.execute(
             """
-            SELECT v.indicator_code, r.region_name, r.parent_code IS NULL AS is_top, v.year, v.value
+            SELECT v.indicator_code, r.region_name, r.parent_code IS NULL AS is_top, v.year, v.value, v.obs_status
             FROM marts.fct_indicator_value v JOIN marts.dim_region r USING (region_code)
             ORDER BY 1, 2, 4
             """
@@ -79,7 +79,8 @@ def build_report(serving: Path, out: Path) -> Path:
             con.execute(
                 """
                 SELECT plan_name, region_code, indicator_code, kind, period_year, comparator, target_value,
-                       actual_year, actual_value, completion_pct, status, clause
+                       actual_year, actual_value, completion_pct, status, clause,
+                       obs_status = 'P' AS is_provisional
                 FROM marts.fct_target_progress ORDER BY plan_name, region_code, indicator_code, period_year
                 """
             ).fetchall()
@@ -89,19 +90,34 @@ def build_report(serving: Path, out: Path) -> Path:
     finally:
         con.close()
     by_code: dict[str, dict[str, list[tuple[int, float]]]] = defaultdict(lambda: defaultdict(list))
-    for code, region, is_top, year, value in values:
+    provisional: dict[str, list[str]] = defaultdict(list)
+    for code, region, is_top, year, value, obs_status in values:
         if is_top:  # charts show the top-level regions; the table below has every region
             by_code[code][region].append((int(year), float(value)))
+        if obs_status == "P":
+            provisional[code].append(f"{region} {year}")
     sections = []
     for code, zh, en, unit, formula in indicators:
         chart = _svg_lines(by_code.get(code, {}))
         sections.append(
             f"<section><h3>{_e(zh)} · {_e(en)} <small>({_e(code)}, {_e(unit)})</small></h3>"
-            f"<p class='f'>{_e(formula)}</p>{chart or '<p>no values</p>'}</section>"
+            f"<p class='f'>{_e(formula)}</p>{chart or '<p>no values</p>'}"
+            + (
+                f"<p class='p'>初步(P) · provisional: {_e(', '.join(provisional[code]))}</p>"
+                if provisional.get(code)
+                else ""
+            )
+            + "</section>"
         )
+    def _cell(value: object) -> str:
+        return f"<td>{_e(value if not isinstance(value, float) else round(value, 4))}</td>"
+
+    # the last column says whether the actual rests on a 初步 figure: marked on the actual, not shown
     rows = "".join(
         f"<tr class='{_e(r[10])}'>"
-        + "".join(f"<td>{_e(c if not isinstance(c, float) else round(c, 4))}</td>" for c in r)
+        + "".join(_cell(c) for c in r[:8])
+        + (f"<td>{_e(round(r[8], 4))} <b>初步(P)</b></td>" if r[12] and r[8] is not None else _cell(r[8]))
+        + "".join(_cell(c) for c in r[9:12])
         + "</tr>"
         for r in progress
     ) or "<tr><td colspan=12>no targets</td></tr>"
@@ -114,6 +130,7 @@ h3 {{ font-size: 14px; margin: 0 }} p.f {{ font-size: 11px; color: #555; margin:
 table {{ border-collapse: collapse; font-size: 12px }} td, th {{ border: 1px solid #ccc; padding: 3px 6px }}
 tr.achieved td {{ background: #e6f4ea }} tr.on_track td {{ background: #eef6ff }}
 tr.behind td, tr.missed td {{ background: #fde8e8 }} tr.not_measurable td {{ color: #888 }}
+p.p {{ font-size: 11px; color: #a15c00; margin: 2px 0 }}
 </style></head><body>
 <h1>科技创新指标报告 · STI indicator report</h1>
 <h2>指标 · Indicators</h2>
