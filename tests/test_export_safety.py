@@ -60,18 +60,19 @@ def warehouse(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def text_columns(warehouse) -> dict[str, set[str]]:
-    """The VARCHAR columns of every mart, from the served file."""
+    """The VARCHAR columns of every mart (an empty set for a mart without text), from the served file."""
     con = duckdb.connect(str(warehouse / "sti.duckdb"), read_only=True)
     try:
+        tables = con.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = 'marts'").fetchall()
         rows = con.execute(
             "SELECT table_name, column_name FROM information_schema.columns "
             "WHERE table_schema = 'marts' AND data_type = 'VARCHAR'"
         ).fetchall()
     finally:
         con.close()
-    columns: dict[str, set[str]] = {}
+    columns: dict[str, set[str]] = {table: set() for (table,) in tables}
     for table, column in rows:
-        columns.setdefault(table, set()).add(column)
+        columns[table].add(column)
     return columns
 
 
