@@ -249,6 +249,12 @@ CONSTRAINTS: dict[str, Constraint] = {
         *_LARGER,
         "Correct {column} or {other} (same unit? same enterprise?); the high-tech part cannot exceed the total.",
     ),
+    "technology_amount_exceeds_contract_amount": Constraint(
+        "technology_amount_exceeds_contract_amount", ERROR, gxe.ExpectColumnPairValuesAToBeGreaterThanB,
+        pair(this_is_larger=False),
+        *_LARGER,
+        "Correct {column} or {other} (same unit?); the technology part cannot exceed the contract amount.",
+    ),
     "hightech_value_added_exceeds_value_added": Constraint(
         "hightech_value_added_exceeds_value_added", WARN, gxe.ExpectColumnPairValuesAToBeGreaterThanB,
         pair(this_is_larger=False),

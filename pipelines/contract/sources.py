@@ -15,132 +15,27 @@ turns both into the source's Great Expectations suite through one table
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Literal
-
-Kind = Literal["text", "uscc", "date", "money", "int", "number", "bool", "region", "enum"]
-
-# DuckDB type of each kind once converted.
-SQL_TYPE: dict[str, str] = {
-    "text": "VARCHAR",
-    "uscc": "VARCHAR",
-    "region": "VARCHAR",
-    "enum": "VARCHAR",
-    "date": "DATE",
-    "money": "DOUBLE",
-    "number": "DOUBLE",
-    "int": "BIGINT",
-    "bool": "BOOLEAN",
-}
-
-
-# Constraints a column may declare beyond what its kind and nullability imply. Each is a row of
-# the audit's constraint table; the pair and format constraints are named after the rule a
-# breach reports, because their fix texts are specific to the columns they compare.
-ConstraintName = Literal[
-    "data_year",  # a year a list or statistic is for: 1949 or later ...
-    "not_future_year",  # ... and not after the current year
-    "plan_year",  # a year of a plan horizon: 1949-2100 (may lie in the future)
-    "past_date",  # an event that already happened: not after the validation date
-    "non_negative",  # >= 0
-    "positive",  # > 0
-    "unique_region_name",  # unique within the file (regions are also written by name)
-    "known_parent_code",  # a region code of the file or of a published regions batch
-    # whole value matches `pattern` (rows where `unless` holds are exempt)
-    "region_code_format",
-    "certificate_no_format",
-    "industry_code_format",
-    "application_no_format",
-    # this column compared with `other` (rows with either empty are not checked)
-    "revoked_before_issue",  # this >= other, a plausibility warning
-    "grant_before_application",  # this >= other
-    "lapse_before_grant",  # this >= other
-    "revoked_before_recognized",  # this >= other
-    "target_year_before_start_year",  # this >= other
-    "base_year_not_before_target_year",  # this < other, a plausibility warning
-    # exactly one of this and `other` is given (plan_targets: 目标值 or 目标倍数, never both nor neither)
-    "target_value_and_multiple_both",
-    "target_value_and_multiple_missing",
-    # a 累计 target (`other` = the kind column) sums its indicator: only a catalogue `flow` may be summed
-    "cumulative_target_on_non_flow",
-    "hightech_output_exceeds_gross_output",  # this <= other
-    "hightech_value_added_exceeds_value_added",  # this <= other, a plausibility warning
-]
-
-
-@dataclass(frozen=True)
-class Check:
-    """A declared constraint and the contract facts it needs."""
-
-    name: ConstraintName
-    other: str | None = None  # the column this one is compared with
-    # regex the whole value must match; [0-9], not \d, which in Python also matches full-width
-    # and other Unicode digits (a certificate number typed with full-width digits is wrong)
-    pattern: str | None = None
-    unless: tuple[str, str] | None = None  # (column, value): rows where column == value are exempt
-
-
-# A year a list or statistic is for (入库年度, 年度, 认定年度, 撤销年度): data cannot be for a year
-# that has not begun. Plan years (基期年, 起始年, 目标年) may lie in the future.
-DATA_YEAR = (Check("data_year"), Check("not_future_year"))
-PLAN_YEAR = (Check("plan_year"),)
-PAST_DATE = (Check("past_date"),)
-NON_NEGATIVE = (Check("non_negative"),)
-
-
-@dataclass(frozen=True)
-class Column:
-    name: str  # English alias = raw column name
-    header_zh: str  # Chinese header without its unit
-    kind: Kind
-    required: bool = True  # the column must be present in the header row
-    nullable: bool = False  # a present column may have empty cells
-    unit: str | None = None  # unit the header shows in the contract, e.g. 万元, 万人, 平方米
-    # For enums: canonical value -> accepted aliases (the canonical value is always accepted).
-    values: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    checks: tuple[Check, ...] = ()  # constraints beyond those the kind and nullability imply
-
-
-@dataclass(frozen=True)
-class Source:
-    name: str
-    title_zh: str
-    key: tuple[str, ...]
-    columns: tuple[Column, ...]
-    # Region-level sources carry a 数据状态 vintage (初步/正式).
-    has_status: bool = False
-
-    def column(self, name: str) -> Column:
-        for col in self.columns:
-            if col.name == name:
-                return col
-        raise KeyError(f"{self.name} has no column {name}")
-
-    @property
-    def column_names(self) -> list[str]:
-        return [c.name for c in self.columns]
-
-
-STATUS = Column(
-    "status", "数据状态", "enum", values={"初步": ("preliminary",), "正式": ("final",)}
+from pipelines.contract.columns import (
+    DATA_YEAR,
+    LEVELS,
+    NON_NEGATIVE,
+    PAST_DATE,
+    PLAN_YEAR,
+    SQL_TYPE,
+    STATUS,
+    Check,
+    Column,
+    Kind,
+    Source,
+    enterprise_name_column,
+    region_column,
+    uscc_column,
+    year_column,
 )
 
-
-def _enterprise_name() -> Column:
-    return Column("enterprise_name", "企业名称", "text")
-
-
-def _uscc() -> Column:
-    return Column("uscc", "统一社会信用代码", "uscc")
-
-
-def _region(header: str = "所属地区") -> Column:
-    return Column("region", header, "region")
-
-
-def _year(header: str = "年度") -> Column:
-    return Column("year", header, "int", checks=DATA_YEAR)
-
+__all__ = [
+    "MONEY_UNITS", "NO", "OTHER_UNITS", "REGIONS", "SOURCES", "SQL_TYPE", "YES", "Check", "Column", "Kind", "Source",
+]  # fmt: skip
 
 SOURCES: dict[str, Source] = {
     s.name: s
@@ -177,8 +72,8 @@ SOURCES: dict[str, Source] = {
             "高新技术企业认定名单",
             key=("certificate_no",),
             columns=(
-                _enterprise_name(),
-                _uscc(),
+                enterprise_name_column(),
+                uscc_column(),
                 Column(
                     "certificate_no",
                     "证书编号",
@@ -187,7 +82,7 @@ SOURCES: dict[str, Source] = {
                     checks=(Check("certificate_no_format", pattern=r"^GR[0-9]{4}[0-9]{2}[0-9]+$"),),
                 ),
                 Column("issue_date", "发证日期", "date", checks=PAST_DATE),
-                _region(),
+                region_column(),
                 Column(
                     "revoked_date",
                     "取消日期",
@@ -203,34 +98,41 @@ SOURCES: dict[str, Source] = {
             "科技型中小企业入库名单",
             key=("registration_no",),
             columns=(
-                _enterprise_name(),
-                _uscc(),
+                enterprise_name_column(),
+                uscc_column(),
                 Column("registration_no", "入库登记编号", "text"),
-                _year("入库年度"),
-                _region(),
+                year_column("入库年度"),
+                region_column(),
             ),
         ),
         Source(
             "growth_firm_lists",
             "瞪羚/独角兽/专精特新企业名单",
-            key=("uscc", "category", "year"),
+            # An empty 级别 is the level the category implies (staging fills it), so the key holds it.
+            key=("uscc", "category", "level", "year"),
             columns=(
-                _enterprise_name(),
-                _uscc(),
+                enterprise_name_column(),
+                uscc_column(),
                 Column(
                     "category",
                     "类别",
                     "enum",
                     values={
                         "瞪羚企业": ("gazelle",),
+                        "潜在瞪羚企业": ("potential_gazelle",),
                         "潜在独角兽企业": ("potential_unicorn",),
+                        "种子独角兽企业": ("seed_unicorn",),
                         "独角兽企业": ("unicorn",),
                         "专精特新中小企业": ("specialized_sme",),
                         '专精特新"小巨人"企业': ("little_giant",),
+                        "制造业单项冠军企业": ("single_champion",),
                     },
                 ),
-                _year(),
-                _region(),
+                year_column(),
+                region_column(),
+                # Both optional, so lists written before the tiers existed load unchanged.
+                Column("level", "级别", "enum", required=False, nullable=True, values=LEVELS),
+                Column("valid_until", "有效期至", "date", required=False, nullable=True),
             ),
         ),
         Source(
@@ -238,10 +140,10 @@ SOURCES: dict[str, Source] = {
             "规模以上工业企业名录",
             key=("uscc", "year"),
             columns=(
-                _uscc(),
-                _enterprise_name(),
-                _year(),
-                _region(),
+                uscc_column(),
+                enterprise_name_column(),
+                year_column(),
+                region_column(),
                 Column(
                     "industry_code",
                     "行业代码",
@@ -317,7 +219,7 @@ SOURCES: dict[str, Source] = {
                     required=False,
                     nullable=True,
                 ),
-                _region(),
+                region_column(),
                 Column("high_value", "是否高价值", "bool"),
             ),
         ),
@@ -327,8 +229,8 @@ SOURCES: dict[str, Source] = {
             key=("region", "year"),
             has_status=True,
             columns=(
-                _region(),
-                _year(),
+                region_column(),
+                year_column(),
                 Column("rd_expenditure", "R&D经费内部支出", "money", unit="万元", checks=NON_NEGATIVE),
                 STATUS,
             ),
@@ -339,8 +241,8 @@ SOURCES: dict[str, Source] = {
             key=("region", "year"),
             has_status=True,
             columns=(
-                _region(),
-                _year(),
+                region_column(),
+                year_column(),
                 Column("gdp", "地区生产总值", "money", unit="亿元", checks=(Check("positive"),)),
                 Column("population_10k", "常住人口", "number", unit="万人", checks=(Check("positive"),)),
                 Column("enterprise_legal_entities", "企业法人单位数", "int", checks=NON_NEGATIVE),
@@ -363,19 +265,9 @@ SOURCES: dict[str, Source] = {
                         "加速器": ("accelerator",),
                     },
                 ),
-                Column(
-                    "level",
-                    "级别",
-                    "enum",
-                    values={
-                        "国家级": ("national",),
-                        "省级": ("provincial",),
-                        "市级": ("municipal",),
-                        "区级": ("district",),
-                    },
-                ),
+                Column("level", "级别", "enum", values=LEVELS),
                 Column("year_recognized", "认定年度", "int", checks=DATA_YEAR),
-                _region(),
+                region_column(),
                 Column("area_m2", "孵化面积", "number", unit="平方米", checks=NON_NEGATIVE),
                 Column(
                     "year_revoked",
@@ -388,13 +280,90 @@ SOURCES: dict[str, Source] = {
             ),
         ),
         Source(
+            "innovation_platforms",
+            "创新平台与研发机构认定名单",
+            key=("platform_name", "level"),
+            columns=(
+                Column("platform_name", "平台名称", "text"),
+                Column(
+                    "platform_type",
+                    "平台类型",
+                    "enum",
+                    values={
+                        "重点实验室": ("key_lab",),
+                        "工程技术研究中心": ("engineering_center",),
+                        "技术创新中心": ("innovation_center",),
+                        "企业技术中心": ("enterprise_tech_center",),
+                        "新型研发机构": ("new_rd_institute",),
+                        "企业研发机构": ("enterprise_rd_institute",),
+                        "海外研发机构": ("overseas_rd_institute",),
+                        "其他": ("other",),
+                    },
+                ),
+                Column("level", "级别", "enum", values=LEVELS),
+                Column("year_recognized", "认定年度", "int", checks=DATA_YEAR),
+                Column("host_name", "依托单位", "text"),
+                # empty for universities and institutes, which have no enterprise USCC
+                Column("host_uscc", "依托单位统一社会信用代码", "uscc", required=False, nullable=True),
+                region_column(),
+                Column("is_major", "是否重大创新平台", "bool", required=False, nullable=True),
+                Column("rd_standard_certified", "是否通过贯标", "bool", required=False, nullable=True),
+                Column(
+                    "year_revoked",
+                    "撤销年度",
+                    "int",
+                    required=False,
+                    nullable=True,
+                    checks=(*DATA_YEAR, Check("revoked_before_recognized", other="year_recognized")),
+                ),
+            ),
+        ),
+        Source(
+            "tech_contracts",
+            "技术合同认定登记",
+            key=("contract_no",),
+            columns=(
+                Column("contract_no", "合同登记号", "text"),
+                Column("registered_date", "登记日期", "date", checks=PAST_DATE),
+                Column(
+                    "contract_type",
+                    "合同类型",
+                    "enum",
+                    values={
+                        "技术开发": ("development", "技术开发合同"),
+                        "技术转让": ("transfer", "技术转让合同"),
+                        "技术许可": ("licensing", "技术许可合同"),
+                        "技术咨询": ("consulting", "技术咨询合同"),
+                        "技术服务": ("service", "技术服务合同"),
+                    },
+                ),
+                Column("contract_amount", "成交额", "money", unit="万元", checks=NON_NEGATIVE),
+                Column(
+                    "technology_amount",
+                    "技术交易额",
+                    "money",
+                    unit="万元",
+                    checks=(
+                        *NON_NEGATIVE,
+                        Check("technology_amount_exceeds_contract_amount", other="contract_amount"),
+                    ),
+                ),
+                Column("seller_name", "卖方名称", "text"),
+                Column("seller_uscc", "卖方统一社会信用代码", "uscc", required=False, nullable=True),
+                # the seller's region: contracts are counted where the technology is sold from (技术输出)
+                region_column(),
+                Column("buyer_name", "买方名称", "text"),
+                Column("buyer_location", "买方所在地", "text", required=False, nullable=True),
+            ),
+        ),
+        Source(
             "plan_targets",
             "规划目标",
             key=("plan_name", "region", "indicator_code", "target_year", "kind"),
             columns=(
                 Column("plan_name", "规划名称", "text"),
                 Column("document_no", "文号", "text", required=False, nullable=True),
-                _region("地区"),
+                region_column("地区"),
                 Column(
                     "indicator_code",
                     "指标代码",
