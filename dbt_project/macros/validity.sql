@@ -18,16 +18,3 @@
         and ({{ revoked_date }} is null or {{ revoked_date }} > {{ as_of }})
     )
 {%- endmacro %}
-
-{#
-  Rank of an incubation-carrier level: 国家级 4 > 省级 3 > 市级 2 > 区级 1.
-  "municipal or higher" is rank >= 2, "provincial or higher" rank >= 3.
-#}
-{% macro carrier_level_rank(level_column) -%}
-    case {{ level_column }}
-        when '国家级' then 4
-        when '省级' then 3
-        when '市级' then 2
-        when '区级' then 1
-    end
-{%- endmacro %}

@@ -13,6 +13,8 @@ renamed as (
         category,
         cast(year as integer) as year,
         trim(region) as region,
+        level as level_as_written,
+        cast(valid_until as date) as valid_until,
 
         _extra,
         _load_id,

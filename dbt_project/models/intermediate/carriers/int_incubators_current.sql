@@ -2,4 +2,4 @@
 -- carrier is identified by its normalised name; with the rank of its level.
 {{ current_rows(
     'stg_incubators', ['carrier_name', 'level'],
-    extra_columns=[carrier_level_rank('source_rows.level') ~ ' as level_rank']) }}
+    extra_columns=[level_rank('source_rows.level') ~ ' as level_rank']) }}

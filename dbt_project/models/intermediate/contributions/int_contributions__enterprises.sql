@@ -1,7 +1,9 @@
 -- Contribution rules of the indicators that count enterprises on certificates, the tech-SME
 -- registry and the growth-firm lists (DESIGN §4). One row per (indicator, spine year, source
 -- row), all numerators; the value is count(distinct entity_key = USCC) over the region and its
--- descendants (int_indicator_values). This file is the only place these rules are written.
+-- descendants (int_indicator_values). A listing counts at Y-12-31 only while valid (有效期至
+-- empty or >= Y-12-31), except in the …_cumulative counts of everyone ever listed. This file
+-- is the only place these rules are written.
 
 -- The enterprise rows each rule can pick from, one shape: `basis` says what the row is in Y.
 with enterprise_rows as (
@@ -15,6 +17,8 @@ with enterprise_rows as (
         region_code,
         cast(null as varchar) as category,
         cast(null as boolean) as is_listed_in_year,
+        cast(null as boolean) as is_valid_at_year_end,
+        cast(null as integer) as level_rank,
         _load_id,
         _source_file,
         _row_number
@@ -31,6 +35,8 @@ with enterprise_rows as (
         region_code,
         cast(null as varchar) as category,
         cast(null as boolean) as is_listed_in_year,
+        cast(null as boolean) as is_valid_at_year_end,
+        cast(null as integer) as level_rank,
         _load_id,
         _source_file,
         _row_number
@@ -47,6 +53,8 @@ with enterprise_rows as (
         region_code,
         cast(null as varchar) as category,
         cast(null as boolean) as is_listed_in_year,
+        cast(null as boolean) as is_valid_at_year_end,
+        cast(null as integer) as level_rank,
         _load_id,
         _source_file,
         _row_number
@@ -63,6 +71,8 @@ with enterprise_rows as (
         region_code,
         category,
         is_listed_in_year,
+        is_valid_at_year_end,
+        level_rank,
         _load_id,
         _source_file,
         _row_number
@@ -108,12 +118,16 @@ rules as (
 
     union all
 
-    -- 瞪羚企业数: on the gazelle list of Y
+    -- 瞪羚企业数: on the gazelle list of Y, valid at Y-12-31
     select
         'gazelle_count' as indicator_code,
         enterprise_rows.*
     from enterprise_rows
-    where enterprise_rows.basis = 'listing' and enterprise_rows.category = '瞪羚企业' and enterprise_rows.is_listed_in_year
+    where
+        enterprise_rows.basis = 'listing'
+        and enterprise_rows.category = '瞪羚企业'
+        and enterprise_rows.is_listed_in_year
+        and enterprise_rows.is_valid_at_year_end
 
     union all
 
@@ -126,7 +140,7 @@ rules as (
 
     union all
 
-    -- (潜在)独角兽企业数: on the unicorn or potential-unicorn list of Y
+    -- (潜在)独角兽企业数: on the unicorn or potential-unicorn list of Y, valid at Y-12-31
     select
         'unicorn_count' as indicator_code,
         enterprise_rows.*
@@ -135,6 +149,7 @@ rules as (
         enterprise_rows.basis = 'listing'
         and enterprise_rows.category in ('独角兽企业', '潜在独角兽企业')
         and enterprise_rows.is_listed_in_year
+        and enterprise_rows.is_valid_at_year_end
 
     union all
 
@@ -147,21 +162,77 @@ rules as (
 
     union all
 
-    -- 专精特新中小企业数: specialised SME or little giant, listed up to Y
+    -- 专精特新中小企业数: specialised SME or little giant, a listing valid at Y-12-31
     select
         'specialized_sme_count' as indicator_code,
         enterprise_rows.*
     from enterprise_rows
-    where enterprise_rows.basis = 'listing' and enterprise_rows.category in ('专精特新中小企业', '专精特新"小巨人"企业')
+    where
+        enterprise_rows.basis = 'listing'
+        and enterprise_rows.category in ('专精特新中小企业', '专精特新"小巨人"企业')
+        and enterprise_rows.is_valid_at_year_end
 
     union all
 
-    -- 专精特新"小巨人"企业数: little giant, listed up to Y
+    -- 专精特新"小巨人"企业数: little giant, a listing valid at Y-12-31
     select
         'little_giant_count' as indicator_code,
         enterprise_rows.*
     from enterprise_rows
-    where enterprise_rows.basis = 'listing' and enterprise_rows.category = '专精特新"小巨人"企业'
+    where
+        enterprise_rows.basis = 'listing'
+        and enterprise_rows.category = '专精特新"小巨人"企业'
+        and enterprise_rows.is_valid_at_year_end
+
+    union all
+
+    -- 市级以上专精特新企业数: specialised SME or little giant, level 市级+, valid at Y-12-31
+    select
+        'specialized_sme_municipal_plus_count' as indicator_code,
+        enterprise_rows.*
+    from enterprise_rows
+    where
+        enterprise_rows.basis = 'listing'
+        and enterprise_rows.category in ('专精特新中小企业', '专精特新"小巨人"企业')
+        and enterprise_rows.level_rank >= 2
+        and enterprise_rows.is_valid_at_year_end
+
+    union all
+
+    -- 瞪羚(含潜在)企业数: gazelle or potential gazelle, level 省级+, valid at Y-12-31
+    select
+        'potential_gazelle_incl_count' as indicator_code,
+        enterprise_rows.*
+    from enterprise_rows
+    where
+        enterprise_rows.basis = 'listing'
+        and enterprise_rows.category in ('瞪羚企业', '潜在瞪羚企业')
+        and enterprise_rows.level_rank >= 3
+        and enterprise_rows.is_valid_at_year_end
+
+    union all
+
+    -- 独角兽(含种子、潜在)企业数: unicorn, potential or seed unicorn, valid at Y-12-31
+    select
+        'unicorn_incl_seed_count' as indicator_code,
+        enterprise_rows.*
+    from enterprise_rows
+    where
+        enterprise_rows.basis = 'listing'
+        and enterprise_rows.category in ('独角兽企业', '潜在独角兽企业', '种子独角兽企业')
+        and enterprise_rows.is_valid_at_year_end
+
+    union all
+
+    -- 制造业单项冠军企业数: single champion, valid at Y-12-31
+    select
+        'single_champion_count' as indicator_code,
+        enterprise_rows.*
+    from enterprise_rows
+    where
+        enterprise_rows.basis = 'listing'
+        and enterprise_rows.category = '制造业单项冠军企业'
+        and enterprise_rows.is_valid_at_year_end
 
 )
 

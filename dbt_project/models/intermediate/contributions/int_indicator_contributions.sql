@@ -9,6 +9,9 @@
     'int_contributions__above_scale',
     'int_contributions__patents',
     'int_contributions__carriers',
+    'int_contributions__platforms',
+    'int_contributions__hightech_coverage',
+    'int_contributions__tech_contracts',
     'int_contributions__region_inputs',
 ] %}
 
