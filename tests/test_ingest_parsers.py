@@ -193,3 +193,33 @@ def test_gbk_file_still_detected_as_gbk(tmp_path):
     batch, rows_out = _land(tmp_path, "hightech_certificates", "g.csv", (CERT_HEADER + "\n" + rows).encode("gbk"))
     assert batch.encoding == "gb18030" and not batch.findings
     assert rows_out["region"][0] == "天宁区"
+
+
+GROWTH_HEADER = "企业名称,统一社会信用代码,类别,年度,所属地区"
+
+
+def test_empty_level_is_read_as_the_level_the_category_implies(tmp_path):
+    """DESIGN §2 growth_firm_lists: an empty 级别 (or no 级别 column) is the category's level."""
+    u = "91320400MA1XXXXX1X"
+    text = (
+        GROWTH_HEADER + ",级别,有效期至\n"
+        f'甲,{u},"专精特新""小巨人""企业",2023,320402,,2026-12-31\n'
+        f"乙,{u},制造业单项冠军企业,2023,320402,,\n"
+        f"丙,{u},潜在瞪羚企业,2023,320402,,2023年12月31日\n"
+        f"丁,{u},专精特新中小企业,2023,320402,市级,\n"
+    )
+    batch, rows = _land(tmp_path, "growth_firm_lists", "tiers.csv", text.encode("utf-8"))
+    assert not batch.findings
+    assert rows["level"] == ["国家级", "国家级", "省级", "市级"]
+    assert rows["valid_until"] == [dt.date(2026, 12, 31), None, dt.date(2023, 12, 31), None]
+
+    old = GROWTH_HEADER + f"\n戊,{u},瞪羚企业,2019,320402\n"  # a list written before the tiers existed
+    batch, rows = _land(tmp_path, "growth_firm_lists", "2019.csv", old.encode("utf-8"))
+    assert not batch.findings
+    assert rows["level"] == ["省级"] and rows["valid_until"] == [None]
+
+
+def test_unknown_level_is_reported_not_implied(tmp_path):
+    text = GROWTH_HEADER + ",级别\n" + "甲,91320400MA1XXXXX1X,瞪羚企业,2023,320402,县级\n"
+    batch, _rows = _land(tmp_path, "growth_firm_lists", "bad.csv", text.encode("utf-8"))
+    assert "unknown_category" in _rules(batch)

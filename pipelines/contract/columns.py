@@ -90,6 +90,26 @@ class Column:
     # For enums: canonical value -> accepted aliases (the canonical value is always accepted).
     values: dict[str, tuple[str, ...]] = field(default_factory=dict)
     checks: tuple[Check, ...] = ()  # constraints beyond those the kind and nullability imply
+    # What an empty cell (or a missing optional column) means, when the contract says
+    # (growth lists: an empty 级别 is the level the category implies).
+    implied: Implied | None = None
+
+
+@dataclass(frozen=True)
+class Implied:
+    """An empty cell of a column is read as a value chosen by another column of the row."""
+
+    by: str  # the other column
+    values: dict[str, str]  # its canonical value -> the implied value
+    otherwise: str  # for any other value of `by`
+
+    def sql(self, by_expr: str) -> str:
+        cases = " ".join(f"WHEN {_sql_literal(k)} THEN {_sql_literal(v)}" for k, v in self.values.items())
+        return f"CASE {by_expr} {cases} ELSE {_sql_literal(self.otherwise)} END"
+
+
+def _sql_literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
 
 
 @dataclass(frozen=True)

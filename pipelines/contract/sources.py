@@ -25,6 +25,7 @@ from pipelines.contract.columns import (
     STATUS,
     Check,
     Column,
+    Implied,
     Kind,
     Source,
     enterprise_name_column,
@@ -108,7 +109,7 @@ SOURCES: dict[str, Source] = {
         Source(
             "growth_firm_lists",
             "瞪羚/独角兽/专精特新企业名单",
-            # An empty 级别 is the level the category implies (staging fills it), so the key holds it.
+            # An empty 级别 is the level the category implies (filled on load), so the key holds it.
             key=("uscc", "category", "level", "year"),
             columns=(
                 enterprise_name_column(),
@@ -131,7 +132,17 @@ SOURCES: dict[str, Source] = {
                 year_column(),
                 region_column(),
                 # Both optional, so lists written before the tiers existed load unchanged.
-                Column("level", "级别", "enum", required=False, nullable=True, values=LEVELS),
+                Column(
+                    "level",
+                    "级别",
+                    "enum",
+                    required=False,
+                    nullable=True,
+                    values=LEVELS,
+                    implied=Implied(
+                        "category", {'专精特新"小巨人"企业': "国家级", "制造业单项冠军企业": "国家级"}, "省级"
+                    ),
+                ),
                 Column("valid_until", "有效期至", "date", required=False, nullable=True),
             ),
         ),

@@ -139,13 +139,20 @@ CREATE TABLE IF NOT EXISTS audit.refresh_log (
 
 def raw_column_migrations() -> list[str]:
     """Optional contract columns added after a warehouse was built (plan_targets.target_multiple):
-    its raw tables get them on open, NULL for the rows published before."""
-    return [
-        f'ALTER TABLE raw."{name}" ADD COLUMN IF NOT EXISTS "{col.name}" {SQL_TYPE[col.kind]}'
-        for name, source in SOURCES.items()
-        for col in source.columns
-        if not col.required  # a new contract column is optional, or old drops would not load
-    ]
+    its raw tables get them on open, NULL for the rows published before, or the value the
+    contract implies for an empty cell (growth_firm_lists.level), as a load would have read it."""
+    stmts = []
+    for name, source in SOURCES.items():
+        for col in source.columns:
+            if col.required:  # a new contract column is optional, or old drops would not load
+                continue
+            stmts.append(f'ALTER TABLE raw."{name}" ADD COLUMN IF NOT EXISTS "{col.name}" {SQL_TYPE[col.kind]}')
+            if col.implied is not None:
+                stmts.append(
+                    f'UPDATE raw."{name}" SET "{col.name}" = {col.implied.sql(chr(34) + col.implied.by + chr(34))} '
+                    f'WHERE "{col.name}" IS NULL'
+                )
+    return stmts
 
 
 def all_ddl() -> list[str]:

@@ -226,6 +226,30 @@ def convert(
         f"CREATE OR REPLACE TABLE {landing_table} AS SELECT {', '.join(selects)}, "
         f"t._extra AS _extra, t._row_number AS _row_number FROM {rows}"
     )
+    findings = _failing_cells(con, source, strings_table, landing_table, checks, file)
+    # After the failing cells are counted: an unreadable cell is reported, never implied.
+    fill_implied(con, source, landing_table)
+    return findings
+
+
+def fill_implied(con: duckdb.DuckDBPyConnection, source: Source, table: str) -> None:
+    """Read empty cells the way the contract says (Column.implied), in place."""
+    for col in source.columns:
+        if col.implied is not None:
+            con.execute(
+                f"UPDATE {table} SET {_q(col.name)} = {col.implied.sql(_q(col.implied.by))} "
+                f"WHERE {_q(col.name)} IS NULL"
+            )
+
+
+def _failing_cells(
+    con: duckdb.DuckDBPyConnection,
+    source: Source,
+    strings_table: str,
+    landing_table: str,
+    checks: list[tuple[MatchedColumn, str, str, str | None]],
+    file: str,
+) -> list[Finding]:
     # Failing cells: in the file but NULL once converted. Counted on the landing table next to
     # the strings (joined by row number: no regex or lookup evaluated a second time), in one scan.
     if not checks:

@@ -13,7 +13,7 @@ renamed as (
         category,
         cast(year as integer) as year,
         trim(region) as region,
-        level as level_as_written,
+        level,
         cast(valid_until as date) as valid_until,
 
         _extra,
