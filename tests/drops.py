@@ -1,6 +1,6 @@
 """A tiny but complete source drop for fast refreshes in tests, and helpers to vary it.
 
-`write_tiny_drop(dir)` writes all ten sources (a handful of rows each) for one city with two
+`write_tiny_drop(dir)` writes all twelve sources (a handful of rows each) for one city with two
 districts and a functional zone (常州市 320400: 天宁区 320402, 钟楼区 320404, 常州经开区),
 under 江苏省, for the years 2022-2023. It mixes the formats of DESIGN §2: UTF-8, UTF-8 with
 BOM and GBK CSVs, xlsx files with a title row and Excel date cells, 亿元 / 万元 / 元 headers,
@@ -131,6 +131,50 @@ INCUBATOR_ROWS: list[Row] = [
     ["经开区科技企业孵化器", "科技企业孵化器", "国家级", 2022, ZONE, 25000],
 ]
 
+# List tiers (级别, 有效期至): a second growth list in the newer layout; the first stays in the old one.
+GROWTH_TIER_HEADERS = [*GROWTH_HEADERS, "级别", "有效期至"]
+GROWTH_TIER_ROWS: list[Row] = [
+    ["常州丙新材料有限公司", uscc(3), "潜在瞪羚企业", 2023, ZONE, "省级", "2023-12-31"],
+    ["常州丁电子有限公司", uscc(4), "潜在瞪羚企业", 2023, CITY, "市级", None],
+    ["常州戊软件有限公司", uscc(5), "种子独角兽企业", 2023, ZHONGLOU, None, None],
+    ["常州乙智能装备有限公司", uscc(2), "制造业单项冠军企业", 2022, ZHONGLOU, None, "2022年12月30日"],
+    ["常州庚纺织有限公司", uscc(7), "专精特新中小企业", 2022, ZONE, "市级", "2025-12-31"],
+]
+
+PLATFORM_HEADERS = [
+    "平台名称", "平台类型", "级别", "认定年度", "依托单位", "依托单位统一社会信用代码", "所属地区",
+    "是否重大创新平台", "是否通过贯标", "撤销年度",
+]
+PLATFORM_ROWS: list[Row] = [
+    ["常州甲智能装备工程技术研究中心", "工程技术研究中心", "市级", 2021, "常州甲科技有限公司", uscc(1), TIANNING,
+     "否", "否", None],
+    # upgraded to 省级 in 2022, that recognition revoked in 2023 (back to 市级)
+    ["常州甲智能装备工程技术研究中心", "工程技术研究中心", "省级", 2022, "常州甲科技有限公司", uscc(1), TIANNING,
+     "是", "是", 2023],
+    ["常州大学先进材料重点实验室", "重点实验室", "国家级", 2023, "常州大学", None, CITY, "是", None, None],
+    ["常州乙智能装备企业技术中心", "企业技术中心", "市级", 2023, "常州乙智能装备有限公司", uscc(2), "钟楼区",
+     None, "是", None],
+    ["常州戊软件海外研发中心（德国）", "海外研发机构", "区级", 2022, "常州戊软件有限公司", uscc(5), ZHONGLOU,
+     "否", "否", None],
+]
+
+CONTRACT_HEADERS = [
+    "合同登记号", "登记日期", "合同类型", "成交额(万元)", "技术交易额(万元)", "卖方名称",
+    "卖方统一社会信用代码", "所属地区", "买方名称", "买方所在地",
+]
+CONTRACT_ROWS: list[Row] = [
+    ["2022320400000001", "2022-12-31", "技术开发", 150, 120, "常州甲科技有限公司", uscc(1), TIANNING,
+     "上海某科技有限公司", "上海市"],
+    ["2023320400000001", "2023-01-01", "技术服务", 80.5, 80.5, "常州大学", None, CITY, "常州乙智能装备有限公司",
+     None],
+]
+# the statistics bureau's file states money in 亿元
+CONTRACT_YI_HEADERS = [h.replace("(万元)", "(亿元)") for h in CONTRACT_HEADERS]
+CONTRACT_YI_ROWS: list[Row] = [
+    ["2023320400000002", "2023年12月31日", "技术转让", 0.12, 0.1, "常州乙智能装备有限公司", uscc(2), "钟楼区",
+     "某新能源公司", "江苏省南京市"],
+]
+
 TARGET_HEADERS = [
     "规划名称", "文号", "地区", "指标代码", "目标类型", "基期年", "基期值",
     "起始年", "目标年", "比较", "目标值", "原文",
@@ -154,6 +198,11 @@ TINY_FILES: list[tuple[str, str, dict, list[str], list[Row]]] = [
     ("rd_spending", "rd.csv", {"encoding": "utf-8"}, RD_HEADERS, RD_ROWS),
     ("regional_economy", "economy.xlsx", {"title": "地区经济基本情况"}, ECON_HEADERS, ECON_ROWS),
     ("incubators", "carriers.csv", {"encoding": "gb18030"}, INCUBATOR_HEADERS, INCUBATOR_ROWS),
+    ("growth_firm_lists", "lists-tiers.csv", {"encoding": "utf-8"}, GROWTH_TIER_HEADERS, GROWTH_TIER_ROWS),
+    ("innovation_platforms", "平台名单.xlsx", {"title": "创新平台与研发机构认定名单"}, PLATFORM_HEADERS,
+     PLATFORM_ROWS),
+    ("tech_contracts", "contracts-2022.csv", {"encoding": "gb18030"}, CONTRACT_HEADERS, CONTRACT_ROWS),
+    ("tech_contracts", "contracts-2023.csv", {"encoding": "utf-8"}, CONTRACT_YI_HEADERS, CONTRACT_YI_ROWS),
     ("plan_targets", "targets.csv", {"encoding": "utf-8-sig"}, TARGET_HEADERS, TARGET_ROWS),
 ]
 
@@ -280,6 +329,15 @@ EXTRA_GOOD: dict[str, tuple[list[str], list[Row]]] = {
     "rd_spending": (RD_HEADERS, [[ZHONGLOU, 2023, 38.4, "正式"]]),
     "regional_economy": (ECON_HEADERS, [[ZONE, 2023, 402.5, 10.3, 4100, "正式"]]),
     "incubators": (INCUBATOR_HEADERS, [["钟楼加速器", "加速器", "市级", 2023, ZHONGLOU, 8000]]),
+    "innovation_platforms": (
+        PLATFORM_HEADERS,
+        [["钟楼新型研发机构", "新型研发机构", "市级", 2023, "常州辛光电有限公司", uscc(8), ZHONGLOU, "否", "否", None]],
+    ),
+    "tech_contracts": (
+        CONTRACT_HEADERS,
+        [["2023320400000009", "2023-06-30", "技术咨询", 12, 12, "常州辛光电有限公司", uscc(8), ZHONGLOU, "某公司",
+          None]],
+    ),
     "plan_targets": (
         TARGET_HEADERS,
         [["钟楼区科技创新行动方案", None, ZHONGLOU, "tech_sme_count", "年度", None, None, 2022, 2023, ">=", 1,

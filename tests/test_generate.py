@@ -187,6 +187,10 @@ def test_identifiers_are_valid(data: dict[str, pd.DataFrame]) -> None:
     holders = data["patents"]["holder_uscc"].dropna()
     assert len(holders) and all(is_valid_uscc(u) for u in holders)
     assert data["patents"]["holder_uscc"].isna().any()  # universities and persons
+    for source, col in (("innovation_platforms", "host_uscc"), ("tech_contracts", "seller_uscc")):
+        codes = data[source][col].dropna()
+        assert len(codes) and all(is_valid_uscc(u) for u in codes), source
+        assert data[source][col].isna().any(), source  # universities and institutes
     assert all(org_code_check_char(u[8:16]) == u[16] for u in data["hightech_certificates"]["uscc"])
     assert all(re.fullmatch(r"GR20\d\d(32|36|50)\d{5,6}", c) for c in data["hightech_certificates"]["certificate_no"])
     assert all(re.fullmatch(r"20\d\d\d{6}[AB]\d{7}", c) for c in data["tech_sme_registry"]["registration_no"])
@@ -207,9 +211,11 @@ def test_formats_are_mixed(drop: Path) -> None:
         if first[0] and all(c is None for c in first[1:]):
             titled.append(p)
     assert any("批高新技术企业名单" in p.name for p in titled)
+    assert any(p.name == "2023年度省级工程技术研究中心认定名单.xlsx" for p in titled)
     headers = " ".join(_table(p, p.parent.name)[0].__str__() for p in drop.rglob("*.*")
                        if p.parent.name in SOURCES and p.parent.name != "plan_targets")
-    needles = ("(亿元)", "(元)", "（万元）", "gross_output(万元)", "rd_expenditure(亿元)", "从业人员(人)", "(万平方米)")
+    needles = ("(亿元)", "(元)", "（万元）", "gross_output(万元)", "rd_expenditure(亿元)", "从业人员(人)", "(万平方米)",
+               "成交额(亿元)", "contract_amount(元)", "成交额（万元）", "有效期至", "是否通过贯标")
     for needle in needles:
         assert needle in headers, needle
     text = " ".join(_decode(p) for p in drop.rglob("*.csv"))
@@ -217,6 +223,13 @@ def test_formats_are_mixed(drop: Path) -> None:
                     r"20\d\d-\d\d-\d\d", r",Y\r?\n", r",true\r?\n", r",1\r?\n", r",是\r?\n", r"（常州）", r",钟楼区,"):
         assert re.search(pattern, text), pattern
     assert _has_excel_dates(drop / "hightech_certificates" / "2019年第一批高新技术企业名单.xlsx")
+    # Old-format growth lists (2019, 2020) have neither 级别 nor 有效期至; later ones do.
+    old = _table(drop / "growth_firm_lists" / "2019年度瞪羚、独角兽及专精特新企业名单.csv", "growth_firm_lists")[0]
+    new = _table(drop / "growth_firm_lists" / "2023年度瞪羚、独角兽及专精特新企业名单.csv", "growth_firm_lists")[0]
+    assert "级别" not in old and "有效期至" not in old and {"级别", "有效期至"} <= set(new)
+    platform_headers = [_table(p, "innovation_platforms")[0] for p in (drop / "innovation_platforms").iterdir()]
+    assert any("是否重大创新平台" not in h for h in platform_headers)  # optional columns left out
+    assert any("platform_name" in h for h in platform_headers)
 
 
 def _fails_utf8(p: Path) -> bool:
@@ -248,6 +261,25 @@ def test_vintages_and_supersession_are_exercised(drop: Path, data: dict[str, pd.
     assert (pd.to_datetime(p["lapse_date"]).dt.strftime("%m-%d") == "12-31").any()
     inc = data["incubators"]
     assert inc["year_revoked"].notna().any() and inc["carrier_name"].str.contains("（").any()
+    plat = data["innovation_platforms"]
+    assert plat["year_revoked"].notna().any() and plat["platform_name"].str.contains("（").any()
+    assert plat["platform_name"].str.contains(r"\(").any()  # an upgrade printed half-width
+    assert set(plat["platform_type"]) == set(SOURCES["innovation_platforms"].column("platform_type").values)
+    assert plat["is_major"].fillna(False).astype(bool).any() and plat["rd_standard_certified"].fillna(False).any()
+    assert (plat.groupby("platform_name")["level"].nunique() > 1).any()  # upgraded: same name, new level
+    g = data["growth_firm_lists"]
+    assert set(g["category"]) == set(SOURCES["growth_firm_lists"].column("category").values)
+    assert {"市级", "区级", "省级", "国家级"} <= set(g["level"].dropna())
+    until = pd.to_datetime(g["valid_until"])
+    assert (until.dt.strftime("%m-%d") == "12-31").any() and until.isna().any()
+    assert (until.notna() & (until.dt.strftime("%m-%d") != "12-31")).any()
+    k = data["tech_contracts"]
+    reg = pd.to_datetime(k["registered_date"]).dt.strftime("%m-%d")
+    assert (reg == "12-31").any() and (reg == "01-01").any()
+    assert set(k["contract_type"]) == set(SOURCES["tech_contracts"].column("contract_type").values)
+    assert (k["technology_amount"] <= k["contract_amount"] + 1e-9).all()
+    assert k["contract_no"].duplicated().any()  # the correction file re-issues some
+    assert k["buyer_location"].isna().any() and (k["buyer_location"] == "上海市").any()
 
 
 def _assert_truth_matches_files(root: Path, data: dict[str, pd.DataFrame]) -> None:
@@ -273,6 +305,8 @@ def test_benchmark_layout_in_miniature(tmp_path: Path, monkeypatch: pytest.Monke
     assert summary.truth_rows and not list(tmp_path.rglob("*.xlsx"))
     patent_files = {p.name for p in (tmp_path / "patents").iterdir()}
     assert patent_files >= {"专利数据_2024_part01.csv", "专利数据_2024_part02.csv"}
+    contract_files = {p.name for p in (tmp_path / "tech_contracts").iterdir()}
+    assert contract_files >= {"技术合同登记_2024_part01.csv", "技术合同登记_2024_part02.csv"}
     data = read_drop(tmp_path)
     assert set(data["regions"]["level"]) == {"省", "市", "区县", "功能区"}
     _assert_truth_matches_files(tmp_path, data)
@@ -280,7 +314,7 @@ def test_benchmark_layout_in_miniature(tmp_path: Path, monkeypatch: pytest.Monke
 
 def test_expected_indicators_shape_and_magnitudes(drop: Path) -> None:
     t = pd.read_csv(drop / "expected_indicators.csv", dtype={"region_code": str})
-    assert set(t["indicator_code"]) == set(ALL_INDICATORS) and len(ALL_INDICATORS) == 28
+    assert set(t["indicator_code"]) == set(ALL_INDICATORS) and len(ALL_INDICATORS) == 48
     assert sorted(t["year"].unique()) == [2019, 2020, 2021, 2022, 2023, 2024]
     for code in COUNT_INDICATORS:
         assert len(t[t["indicator_code"] == code]) == 15 * 6, code
@@ -294,6 +328,16 @@ def test_expected_indicators_shape_and_magnitudes(drop: Path) -> None:
     districts = ["320402", "320404", "320411", "320412", "320413", "320481"]
     assert abs(gdp["320400"] - gdp[districts].sum()) > 1.0  # the city's own accounts
     assert abs(gdp["320400"] / 1e4 - 7400) < 100
+    # the platform, contract and list-tier indicators look like the places and their plans
+    assert 300 <= v["platform_count_municipal_plus", "320400", 2024] <= 3000
+    assert 50 <= v["enterprise_rd_institute_new_municipal_plus", "320400", 2021] <= 300  # plan: 100+
+    assert 1.0e6 < v["tech_contract_turnover", "320400", 2024] < 1.0e7  # 100亿 .. 1000亿元
+    assert 1.0e5 < v["tech_contract_turnover", "360300", 2024] < 2.0e6
+    assert 0 < v["tech_contract_turnover", "500114", 2024] < 1.0e4  # below the 1亿元 of 2027
+    assert v["platform_count_national", "360300", 2021] == 0  # 国家级创新平台零的突破 still ahead
+    assert v["unicorn_incl_seed_count", "360300", 2021] == 0 and v["single_champion_count", "500114", 2024] == 0
+    assert 10 <= v["potential_gazelle_incl_count", "360300", 2021] <= 60
+    assert 0 < v["hightech_with_rd_institute_share", "320400", 2024] < 100
 
 
 # --------------------------------------------------------------------------------------
@@ -361,7 +405,7 @@ def tiny() -> pd.DataFrame:
         {"application_no": "1", "patent_type": "发明", "grant_date": D(2020, 5, 1), "lapse_date": D(2023, 12, 31),
          "region": "A1", "high_value": False, "_file": "p.csv"},
         {"application_no": "2", "patent_type": "发明", "grant_date": D(2021, 5, 1), "region": "A2", "high_value": True,
-         "_file": "p.csv"},
+         "holder_uscc": u[4], "_file": "p.csv"},
         {"application_no": "3", "patent_type": "实用新型", "grant_date": D(2021, 5, 1), "region": "A2",
          "high_value": False, "_file": "p.csv"},
         {"application_no": "4", "patent_type": "发明", "grant_date": D(2024, 3, 1), "region": "A2", "high_value": True,
@@ -387,6 +431,57 @@ def tiny() -> pd.DataFrame:
         {"uscc": u[2], "category": '专精特新"小巨人"企业', "year": 2022, "region": "A", "_file": "g.csv"},
         {"uscc": u[2], "category": "专精特新中小企业", "year": 2021, "region": "A1", "_file": "g.csv"},
         {"uscc": u[5], "category": "潜在独角兽企业", "year": 2023, "region": "A2", "_file": "g.csv"},
+        # tiers and end dates, in region C
+        {"uscc": u[6], "category": "瞪羚企业", "year": 2022, "region": "C1", "valid_until": D(2023, 12, 31),
+         "_file": "g.csv"},  # 有效期至 on 12-31: still counts at the end of 2023, not of 2024
+        {"uscc": u[7], "category": "瞪羚企业", "year": 2023, "region": "C1", "valid_until": D(2023, 11, 30),
+         "_file": "g.csv"},  # ran out before the year-end of its own list
+        {"uscc": u[7], "category": "瞪羚企业", "level": "市级", "year": 2023, "region": "C2", "_file": "g.csv"},
+        {"uscc": u[8], "category": "专精特新中小企业", "year": 2022, "region": "C2", "_file": "g.csv"},
+        # the same listing (empty 级别 = 省级), delisted by a later file
+        {"uscc": u[8], "category": "专精特新中小企业", "level": "省级", "year": 2022, "region": "C2",
+         "valid_until": D(2023, 6, 30), "_file": "g_调整.csv"},
+        {"uscc": u[9], "category": "专精特新中小企业", "level": "区级", "year": 2022, "region": "C2", "_file": "g.csv"},
+        {"uscc": u[8], "category": "种子独角兽企业", "year": 2023, "region": "C1", "valid_until": D(2023, 12, 31),
+         "_file": "g.csv"},
+        {"uscc": u[9], "category": "制造业单项冠军企业", "year": 2022, "region": "C2", "valid_until": D(2025, 6, 30),
+         "_file": "g.csv"},
+        {"uscc": u[9], "category": "制造业单项冠军企业", "level": "省级", "year": 2022, "region": "C2",
+         "_file": "g.csv"},
+    ]
+    eng = "工程技术研究中心"
+    platforms = [
+        # P1, hosted by u1: 区级 2018, 市级 2020 (A1), 省级 2022 (named the city A), revoked in 2023
+        {"platform_name": "甲精密工程技术研究中心", "platform_type": eng, "level": "区级", "year_recognized": 2018,
+         "host_name": "甲精密", "host_uscc": u[1], "region": "A1", "_file": "p.csv"},
+        {"platform_name": "甲精密工程技术研究中心", "platform_type": eng, "level": "市级", "year_recognized": 2020,
+         "host_name": "甲精密", "host_uscc": u[1], "region": "A1", "_file": "p.csv"},
+        {"platform_name": "甲精密工程技术研究中心", "platform_type": eng, "level": "省级", "year_recognized": 2022,
+         "host_name": "甲精密", "host_uscc": u[1], "region": "A", "is_major": False, "_file": "p.csv"},
+        {"platform_name": "甲精密工程技术研究中心", "platform_type": eng, "level": "省级", "year_recognized": 2022,
+         "host_name": "甲精密", "host_uscc": u[1], "region": "A", "year_revoked": 2023, "_file": "p_撤销.csv"},
+        # P2: a university's centre (no USCC): a platform, not an enterprise R&D institute
+        {"platform_name": "甲理工学院新材料工程技术研究中心", "platform_type": eng, "level": "省级",
+         "year_recognized": 2022, "host_name": "甲理工学院", "region": "A2", "is_major": True, "_file": "p.csv"},
+        # P3: u3's overseas institute, the host certified (贯标) that year
+        {"platform_name": "甲乙德国研发中心", "platform_type": "海外研发机构", "level": "市级", "year_recognized": 2023,
+         "host_name": "甲乙", "host_uscc": u[3], "region": "A2", "rd_standard_certified": True, "_file": "p.csv"},
+        # P4: u3's technology centre, 省级 2021 then 国家级 2022, its brackets printed both ways
+        {"platform_name": "乙(甲)企业技术中心", "platform_type": "企业技术中心", "level": "省级",
+         "year_recognized": 2021, "host_name": "甲乙", "host_uscc": u[3], "region": "A2", "_file": "p.csv"},
+        {"platform_name": "乙（甲）企业技术中心", "platform_type": "企业技术中心", "level": "国家级",
+         "year_recognized": 2022, "host_name": "甲乙", "host_uscc": u[3], "region": "A2",
+         "rd_standard_certified": True, "_file": "p.csv"},
+    ]
+    contracts = [
+        {"contract_no": "c1", "registered_date": D(2023, 12, 31), "contract_type": "技术开发", "contract_amount": 100.0,
+         "technology_amount": 80.0, "seller_uscc": u[1], "region": "A1", "_file": "t.csv"},
+        {"contract_no": "c2", "registered_date": D(2024, 1, 1), "contract_type": "技术服务", "contract_amount": 50.0,
+         "technology_amount": 50.0, "seller_name": "甲理工学院", "region": "A2", "_file": "t.csv"},
+        {"contract_no": "c3", "registered_date": D(2023, 6, 1), "contract_type": "技术咨询", "contract_amount": 10.0,
+         "technology_amount": 5.0, "seller_uscc": u[2], "region": "A2", "_file": "t.csv"},
+        {"contract_no": "c3", "registered_date": D(2023, 6, 1), "contract_type": "技术咨询", "contract_amount": 20.0,
+         "technology_amount": 5.0, "seller_uscc": u[2], "region": "A2", "_file": "t_更正.csv"},
     ]
     roster = [
         {"uscc": u[1], "year": 2022, "region": "A1", "industry_code": "2710", "gross_output": 100.0, "revenue": 100.0,
@@ -410,6 +505,8 @@ def tiny() -> pd.DataFrame:
         "above_scale_industry": _frame(roster, "above_scale_industry"),
         "patents": _frame(patents, "patents"),
         "incubators": _frame(carriers, "incubators"),
+        "innovation_platforms": _frame(platforms, "innovation_platforms"),
+        "tech_contracts": _frame(contracts, "tech_contracts"),
     }
     return compute_truth(REGIONS, drop, {"2710"})
 
@@ -493,6 +590,63 @@ def test_truth_carriers(tiny: pd.DataFrame) -> None:
     assert _v(tiny, "incubation_area_new_m2", "A2", 2022) == 40.0
     assert _v(tiny, "carrier_count_national_maker_space", "A2", 2023) == 1
     assert _v(tiny, "carrier_count_national_incubator", "A", 2023) == 0
+
+
+def test_truth_list_tiers_and_end_dates(tiny: pd.DataFrame) -> None:
+    # u6's 瞪羚 listing of 2022 runs to 2023-12-31: valid at that year-end, gone at the next
+    assert _v(tiny, "potential_gazelle_incl_count", "C", 2023) == 1
+    assert _v(tiny, "potential_gazelle_incl_count", "C", 2024) == 0
+    assert _v(tiny, "gazelle_count", "C", 2022) == 1
+    # u7's provincial listing of 2023 ended on 11-30; its 市级 one counts (no level restriction)
+    assert _v(tiny, "gazelle_count", "C1", 2023) == 0 and _v(tiny, "gazelle_count", "C2", 2023) == 1
+    assert _v(tiny, "gazelle_count_cumulative", "C", 2024) == 2  # validity ignored
+    # u8 delisted by the later file (same key: empty 级别 = 省级); u9's 区级 listing counts, but not as 市级+
+    assert _v(tiny, "specialized_sme_count", "C", 2022) == 2
+    assert _v(tiny, "specialized_sme_municipal_plus_count", "C", 2022) == 1
+    assert _v(tiny, "specialized_sme_count", "C", 2023) == 1
+    assert _v(tiny, "specialized_sme_municipal_plus_count", "C", 2023) == 0
+    assert _v(tiny, "unicorn_incl_seed_count", "C", 2023) == 1 and _v(tiny, "unicorn_incl_seed_count", "C", 2024) == 0
+    assert _v(tiny, "unicorn_count", "C", 2023) == 0  # seeds are not in unicorn_count
+    assert _v(tiny, "single_champion_count", "C2", 2024) == 1  # national and provincial listing: one firm
+    assert _v(tiny, "little_giant_count", "A", 2024) == 1  # no 有效期至: still valid
+
+
+def test_truth_platforms(tiny: pd.DataFrame) -> None:
+    # P1 upgraded to 省级 in 2022 (region A), revoked in 2023: back to 市级 in A1
+    assert _v(tiny, "platform_count_provincial_plus", "A", 2022) == 3  # P1, the university's P2, P4
+    assert _v(tiny, "platform_count_provincial_plus", "A", 2023) == 2
+    assert _v(tiny, "platform_count_municipal_plus", "A1", 2022) == 0  # the level row names A
+    assert _v(tiny, "platform_count_municipal_plus", "A1", 2023) == 1
+    assert _v(tiny, "platform_new_provincial_plus", "A", 2022) == 2  # P4 reached 省级 in 2021
+    assert _v(tiny, "platform_new_provincial_plus", "A", 2023) == 0
+    assert _v(tiny, "platform_new_national", "A2", 2022) == 1  # P4 whatever its brackets
+    assert _v(tiny, "platform_count_national", "A", 2024) == 1
+    assert _v(tiny, "major_platform_new_provincial_plus", "A", 2022) == 1
+    # the university's centre has no USCC: not an enterprise R&D institute
+    assert _v(tiny, "enterprise_rd_institute_count", "A2", 2022) == 1  # P4 only
+    assert _v(tiny, "enterprise_rd_institute_count", "A", 2023) == 2
+    assert _v(tiny, "enterprise_rd_institute_new_provincial_plus", "A", 2022) == 1  # P1
+    assert _v(tiny, "enterprise_rd_institute_new_municipal_plus", "A", 2022) == 0
+    assert _v(tiny, "overseas_rd_institute_count", "A", 2022) == 0
+    assert _v(tiny, "overseas_rd_institute_count", "A2", 2023) == 1
+    assert _v(tiny, "rd_standard_certified_new", "A2", 2022) == 1  # u3, on P4's 国家级 row
+    assert _v(tiny, "rd_standard_certified_new", "A2", 2023) == 1  # u3 again (P3)
+    assert _v(tiny, "rd_standard_certified_new", "A", 2024) == 0
+
+
+def test_truth_coverage_and_contracts(tiny: pd.DataFrame) -> None:
+    # 2022: valid HTEs u1..u4; u1 (P1) and u3 (P4) host enterprise R&D institutes, wherever they are
+    assert _v(tiny, "hightech_with_rd_institute_share", "A", 2022) == pytest.approx(50.0)
+    assert _v(tiny, "hightech_with_rd_institute_share", "A1", 2022) == pytest.approx(200 / 3)
+    assert _v(tiny, "hightech_with_rd_institute_share", "A2", 2022) == pytest.approx(0.0)
+    assert _v(tiny, "hightech_with_rd_institute_share", "A", 2023) == pytest.approx(200 / 3)
+    assert _v(tiny, "hightech_with_rd_institute_share", "C", 2023) is None  # no HTE: no row
+    assert _v(tiny, "hightech_high_value_patent_coverage", "A", 2022) == pytest.approx(25.0)  # u4
+    # registered on 12-31 counts in that year, on 01-01 in the next; the correction wins
+    assert _v(tiny, "tech_contract_turnover", "A", 2023) == pytest.approx(120.0)
+    assert _v(tiny, "tech_contract_count", "A", 2023) == 2
+    assert _v(tiny, "tech_contract_turnover", "A2", 2024) == pytest.approx(50.0)
+    assert _v(tiny, "tech_contract_turnover", "A1", 2024) == 0 and _v(tiny, "tech_contract_count", "C", 2023) == 0
 
 
 # --------------------------------------------------------------------------------------
