@@ -4,8 +4,8 @@
 formats, plus `expected_indicators.csv`: the true value of every catalogue indicator,
 computed from the generated rows without SQL (truth.py). Same seed, same bytes.
 
-The firms, patents and carriers are synthetic; regions and their magnitudes are shaped
-on the real places the plans name.
+The firms, patents, carriers, platforms and contracts are synthetic; regions and their
+magnitudes are shaped on the real places the plans name.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import pandas as pd
 from pipelines.contract.sources import SOURCES
 from pipelines.generate.batches import Rows
 from pipelines.generate.certificates import certificate_rows
+from pipelines.generate.contracts import contract_rows
 from pipelines.generate.economy import build_series, economy_rows
 from pipelines.generate.enterprises import build_pool
 from pipelines.generate.formats import FileSpec
@@ -28,6 +29,7 @@ from pipelines.generate.incubators import incubator_rows
 from pipelines.generate.lists import growth_rows, sme_rows
 from pipelines.generate.numbers import CertificateCounter
 from pipelines.generate.patents import patent_rows
+from pipelines.generate.platforms import platform_rows
 from pipelines.generate.profiles import volumes_for
 from pipelines.generate.regions import SAMPLE_REGIONS, SAMPLE_UNITS, Region, synthetic_tree
 from pipelines.generate.roster import roster_rows
@@ -166,6 +168,8 @@ def generate(scale: str, out: Path, seed: int = 42) -> GenerateSummary:
         emit(roster_rows(pool, vol, valid, rng(5), scale, part))
         emit(patent_rows(pool, vol, rng(6), len(units), scale, part))
         emit(incubator_rows(pool, vol, rng(7), scale, carrier_names))
+        emit(platform_rows(pool, vol, valid, rng(8), scale))
+        emit(contract_rows(pool, vol, valid, rng(9), scale, part))
     writer.close()
     _, placeholder = write_targets(out)
 

@@ -9,6 +9,7 @@ not copies of real firms.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 _BRAND_CHARS = (
     "恒 瑞 华 晨 鼎 泰 信 达 宏 远 博 创 精 诚 汇 通 天 正 新 源 盛 嘉 科 联 美 凯 "
@@ -128,3 +129,30 @@ def carrier_name(
     name = f"{place}{len(used)}号{CARRIER_SUFFIX[carrier_type]}"
     used.add(name)
     return name
+
+
+def _pick(rng: np.random.Generator, options: tuple[str, ...] | list[str], n: int) -> np.ndarray:
+    return np.array(options, dtype=str)[rng.integers(0, len(options), n)]
+
+
+def firm_names(rng: np.random.Generator, places: np.ndarray) -> np.ndarray:
+    """One made-up company name per place (vectorised: contracts need millions of buyers).
+    Not checked for uniqueness: a buyer's name is no identity."""
+    n = len(places)
+    brand = np.char.add(_pick(rng, _BRAND_CHARS, n), _pick(rng, _BRAND_CHARS, n))
+    trades = tuple(SERVICE_TRADES) + tuple(INDUSTRY_TRADES.values())
+    out = np.char.add(np.char.add(np.asarray(places, dtype=str), brand), _pick(rng, trades, n))
+    return np.char.add(out, _pick(rng, ("有限公司", "有限公司", "股份有限公司"), n)).astype(object)
+
+
+PLATFORM_DOMAINS = (
+    "智能装备", "新材料", "高端装备", "新能源", "生物医药", "集成电路", "先进制造", "绿色化工", "智能电网",
+    "节能环保", "精密制造", "工业互联网", "储能材料", "碳材料", "光伏", "轨道交通", "医疗器械", "现代农业",
+    "特种陶瓷", "电子信息", "汽车零部件", "机器人", "数字技术", "功能膜", "检测认证", "食品安全",
+)
+
+
+def strip_form(names: np.ndarray) -> np.ndarray:
+    """A registered name without its 组织形式: 常州恒瑞电气有限公司 -> 常州恒瑞电气."""
+    s = pd.Series(names, dtype=object).str.replace(r"(股份有限公司|有限公司)$", "", regex=True)
+    return s.to_numpy(dtype=object)

@@ -13,6 +13,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from pipelines.generate.truth_platforms import (
+    CONTRACT_INDICATORS,
+    COVERAGE_INDICATORS,
+    LIST_TIER_INDICATORS,
+    PLATFORM_COUNT_INDICATORS,
+    PlatformTruth,
+)
+
 SEED_PATH = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds" / "hightech_manufacturing_industries.csv"
 
 COUNT_INDICATORS = (
@@ -30,7 +38,13 @@ RATIO_INDICATORS = (
     "above_scale_rd_intensity", "above_scale_rd_coverage", "invention_patents_per_10k_pop",
     "high_value_invention_patents_per_10k_pop", "hightech_per_10k_legal_entities",
 )
-ALL_INDICATORS = RATIO_INDICATORS[:1] + COUNT_INDICATORS[:3] + RATIO_INDICATORS[1:] + COUNT_INDICATORS[3:]
+# The first catalogue table in its order, then the second one (platforms, coverage, contracts, list tiers).
+ALL_INDICATORS = (
+    RATIO_INDICATORS[:1] + COUNT_INDICATORS[:3] + RATIO_INDICATORS[1:] + COUNT_INDICATORS[3:]
+    + PLATFORM_COUNT_INDICATORS + COVERAGE_INDICATORS + CONTRACT_INDICATORS + LIST_TIER_INDICATORS
+)  # fmt: skip
+RATIO_INDICATORS += COVERAGE_INDICATORS
+COUNT_INDICATORS += PLATFORM_COUNT_INDICATORS + CONTRACT_INDICATORS + LIST_TIER_INDICATORS
 LEVEL_RANK = {"区级": 1, "市级": 2, "省级": 3, "国家级": 4}
 STATUS_RANK = {"初步": 0, "正式": 1}
 COLUMNS = ["indicator_code", "region_code", "year", "value", "numerator", "denominator"]
@@ -56,7 +70,10 @@ def select_latest(df: pd.DataFrame, key: list[str], by_status: bool = False) -> 
     return d.drop_duplicates(key, keep="last")
 
 
-class Truth:
+class Truth(PlatformTruth):
+    name_key = staticmethod(normalise_name)
+    level_rank = LEVEL_RANK
+
     def __init__(self, regions: pd.DataFrame, drop: Mapping[str, pd.DataFrame], hightech_codes: set[str] | None):
         self.regions = regions.reset_index(drop=True)
         self.codes = list(self.regions["region_code"])
@@ -184,9 +201,12 @@ class Truth:
         patents = self._rows("patents", ["application_no"])
         grant = pd.to_datetime(patents["grant_date"])
         lapse = pd.to_datetime(patents["lapse_date"])
-        growth = self._rows("growth_firm_lists", ["uscc", "category", "year"])
+        growth = self._growth_rows()
         carriers = self._carrier_rows()
         first = self._carrier_first_years(carriers)
+        platforms = self._platform_rows()
+        platform_first = self._platform_first_years(platforms)
+        contracts = self._contract_rows()
 
         for year in self.years:
             end = pd.Timestamp(year, 12, 31)
@@ -223,18 +243,11 @@ class Truth:
             self._ratio("high_value_invention_patents_per_10k_pop", y, high_value, pop[y], 1.0)
             self._ratio("hightech_per_10k_legal_entities", y, {r: hte.get(r, 0) for r in self.codes}, legal[y], 10000.0)
 
-            gy = growth["year"].astype(int)
-            cat = growth["category"]
-            self._count("gazelle_count", y, self._distinct(growth[(cat == "瞪羚企业") & (gy == year)]))
-            self._count("gazelle_count_cumulative", y, self._distinct(growth[(cat == "瞪羚企业") & (gy <= year)]))
-            uni = cat.isin(["独角兽企业", "潜在独角兽企业"])
-            self._count("unicorn_count", y, self._distinct(growth[uni & (gy == year)]))
-            self._count("unicorn_count_cumulative", y, self._distinct(growth[uni & (gy <= year)]))
-            spec = cat.isin(["专精特新中小企业", '专精特新"小巨人"企业'])
-            self._count("specialized_sme_count", y, self._distinct(growth[spec & (gy <= year)]))
-            self._count("little_giant_count", y, self._distinct(growth[(cat == '专精特新"小巨人"企业') & (gy <= year)]))
-
+            self._growth_counts(growth, year)
             self._carrier_counts(carriers, first, year)
+            rd_hosts = self._platform_counts(platforms, platform_first, year)
+            self._coverage(year, valid, hte, rd_hosts, hv)
+            self._contract_counts(contracts, year)
         df = pd.DataFrame(self.out, columns=COLUMNS)
         order = {c: i for i, c in enumerate(ALL_INDICATORS)}
         df["_o"] = df["indicator_code"].map(order)
