@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test lint lint-sql lint-py ui bench clean
+.PHONY: setup run test lint lint-sql lint-py ui bench clean bi-client
 
 setup: $(STAMP)
 
@@ -15,6 +15,16 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+# A DuckDB 1.x client with duckdb-engine and SQLAlchemy 2.0 — what Superset and other BI tools
+# run — in its own venv, to open sti.duckdb as they do (README "For BI tools").
+BI_VENV := .venv-bi
+bi-client: $(BI_VENV)/.installed
+
+$(BI_VENV)/.installed: requirements-bi.lock
+	test -x $(BI_VENV)/bin/python || $(PYTHON) -m venv $(BI_VENV)
+	$(BI_VENV)/bin/python -m pip install --quiet -r requirements-bi.lock
+	touch $@
 
 run: setup
 	$(BIN)/sti refresh --sources sources/sample --warehouse warehouse

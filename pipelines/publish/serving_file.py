@@ -2,6 +2,10 @@
 
 Readers (BI tools) keep the old file open and keep reading it; the rename swaps the directory
 entry atomically, so a query never sees half a refresh and a refresh never waits for readers.
+
+The file is written in DuckDB's oldest 1.x storage format (version 64), not the running DuckDB's
+own: the DuckDB CLI from PyPI, DBeaver's and Metabase's drivers, duckdb-engine under Superset and
+the ODBC/JDBC drivers are DuckDB 1.x and refuse a 2.x file.
 """
 
 from __future__ import annotations
@@ -10,6 +14,9 @@ import os
 from pathlib import Path
 
 import duckdb
+
+# Readable by every DuckDB 1.x (1.0 and later) as well as 2.x.
+SERVING_STORAGE_VERSION = "v1.0.0"
 
 
 def sql_path(path: Path) -> str:
@@ -20,8 +27,10 @@ def sql_path(path: Path) -> str:
 def write_serving_file(build_db: Path, target: Path) -> list[str]:
     """Write every table/view of build schema `marts` as a table of schema `marts` in a new file
     `target`, synced to disk; return the table names. Renaming it into place is the caller's step."""
-    con = duckdb.connect(str(target))
+    con = duckdb.connect()
     try:
+        con.execute(f"ATTACH '{sql_path(target)}' AS serving (STORAGE_VERSION '{SERVING_STORAGE_VERSION}')")
+        con.execute("USE serving")
         con.execute(f"ATTACH '{sql_path(build_db)}' AS build (READ_ONLY)")
         names = [
             r[0]
@@ -34,7 +43,9 @@ def write_serving_file(build_db: Path, target: Path) -> list[str]:
         for name in names:
             con.execute(f'CREATE TABLE marts."{name}" AS SELECT * FROM build.marts."{name}"')
         con.execute("DETACH build")
-        con.execute("CHECKPOINT")
+        con.execute("CHECKPOINT serving")
+        con.execute("USE memory")
+        con.execute("DETACH serving")
     finally:
         con.close()
     with target.open("rb") as fh:
