@@ -120,6 +120,9 @@ class Source:
     columns: tuple[Column, ...]
     # Region-level sources carry a 数据状态 vintage (初步/正式).
     has_status: bool = False
+    # How many days the source may go without a new published batch before its freshness check
+    # (Dagster, on raw/<source>) warns: how often the issuing office publishes it, plus slack.
+    max_days_without_batch: int = 400
 
     def column(self, name: str) -> Column:
         for col in self.columns:

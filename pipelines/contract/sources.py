@@ -44,6 +44,7 @@ SOURCES: dict[str, Source] = {
         Source(
             "regions",
             "行政区划与功能区",
+            max_days_without_batch=1830,  # divisions change rarely (GB/T 2260 revisions, a new zone): five years
             key=("region_code",),
             columns=(
                 Column(
@@ -71,6 +72,7 @@ SOURCES: dict[str, Source] = {
         Source(
             "hightech_certificates",
             "高新技术企业认定名单",
+            max_days_without_batch=400,  # certificates are issued in batches each year
             key=("certificate_no",),
             columns=(
                 enterprise_name_column(),
@@ -97,6 +99,7 @@ SOURCES: dict[str, Source] = {
         Source(
             "tech_sme_registry",
             "科技型中小企业入库名单",
+            max_days_without_batch=400,  # registration batches within each year
             key=("registration_no",),
             columns=(
                 enterprise_name_column(),
@@ -109,6 +112,7 @@ SOURCES: dict[str, Source] = {
         Source(
             "growth_firm_lists",
             "瞪羚/独角兽/专精特新企业名单",
+            max_days_without_batch=400,  # lists are published yearly
             # An empty 级别 is the level the category implies (filled on load), so the key holds it.
             key=("uscc", "category", "level", "year"),
             columns=(
@@ -149,6 +153,7 @@ SOURCES: dict[str, Source] = {
         Source(
             "above_scale_industry",
             "规模以上工业企业名录",
+            max_days_without_batch=400,  # the annual roster of the statistics office
             key=("uscc", "year"),
             columns=(
                 uscc_column(),
@@ -186,6 +191,7 @@ SOURCES: dict[str, Source] = {
         Source(
             "patents",
             "专利数据",
+            max_days_without_batch=100,  # patent records are extracted at least quarterly
             key=("application_no",),
             columns=(
                 Column(
@@ -237,6 +243,7 @@ SOURCES: dict[str, Source] = {
         Source(
             "rd_spending",
             "R&D经费内部支出",
+            max_days_without_batch=400,  # annual bulletin (初步, then 正式)
             key=("region", "year"),
             has_status=True,
             columns=(
@@ -249,6 +256,7 @@ SOURCES: dict[str, Source] = {
         Source(
             "regional_economy",
             "地区经济基本情况",
+            max_days_without_batch=400,  # annual yearbook (初步, then 正式)
             key=("region", "year"),
             has_status=True,
             columns=(
@@ -263,6 +271,7 @@ SOURCES: dict[str, Source] = {
         Source(
             "incubators",
             "孵化载体名单",
+            max_days_without_batch=400,  # recognition lists each year
             key=("carrier_name", "level"),
             columns=(
                 Column("carrier_name", "载体名称", "text"),
@@ -293,6 +302,7 @@ SOURCES: dict[str, Source] = {
         Source(
             "innovation_platforms",
             "创新平台与研发机构认定名单",
+            max_days_without_batch=400,  # recognition lists each year
             key=("platform_name", "level"),
             columns=(
                 Column("platform_name", "平台名称", "text"),
@@ -332,6 +342,7 @@ SOURCES: dict[str, Source] = {
         Source(
             "tech_contracts",
             "技术合同认定登记",
+            max_days_without_batch=100,  # contract registrations are extracted at least quarterly
             key=("contract_no",),
             columns=(
                 Column("contract_no", "合同登记号", "text"),
@@ -370,6 +381,7 @@ SOURCES: dict[str, Source] = {
         Source(
             "plan_targets",
             "规划目标",
+            max_days_without_batch=1830,  # plans are written every five years (十四五, 十五五)
             key=("plan_name", "region", "indicator_code", "target_year", "kind"),
             columns=(
                 Column("plan_name", "规划名称", "text"),
