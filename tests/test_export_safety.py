@@ -6,7 +6,8 @@ payload), a document number `-2+3+cmd|' /C calc'!A0`, clauses `@SUM(1+1)*cmd|' /
 `+1` and `-1`, and one target whose value is a negative number. Both exports must write every
 such text cell as text prefixed with `'` (XLSX: a string cell, never a formula cell), keep
 numbers as numbers (the negative target value included, unprefixed), and CSV must be UTF-8
-with a BOM.
+with a BOM. The XLSX layout (one workbook, a sheet per mart, Chinese and English header rows,
+frozen, rows in natural-key order) is checked on the same warehouse.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import io
 from pathlib import Path
 
 import duckdb
+import pyarrow.parquet as pq
 import pytest
 from openpyxl import load_workbook
 
@@ -124,26 +126,30 @@ def test_csv_text_cells_are_quoted_text_and_numbers_stay_numbers(warehouse, text
     assert f'"\'{DDE}"' in text and ",-13.5," in text
 
 
+def _sheets(path: Path) -> dict[str, list[tuple]]:
+    """{sheet: rows as value tuples} of a workbook (not read-only: that mode cuts trailing empty cells)."""
+    return {ws.title: list(ws.iter_rows(values_only=True)) for ws in load_workbook(path).worksheets}
+
+
 def test_xlsx_has_no_formula_cell_and_text_is_a_string_cell(warehouse, text_columns, tmp_path):
     _export(warehouse, "xlsx", tmp_path)
-    files = sorted(tmp_path.glob("*.xlsx"))
-    assert {f.stem for f in files} == set(text_columns)
-    for path in files:
-        ws = load_workbook(path).worksheets[0]
-        header = [c.value for c in ws[1]]
-        for row in ws.iter_rows(min_row=2):
+    assert [f.name for f in tmp_path.glob("*.xlsx")] == ["marts.xlsx"]
+    wb = load_workbook(tmp_path / "marts.xlsx")
+    assert set(wb.sheetnames) == set(text_columns), "one sheet per mart"
+    for ws in wb.worksheets:
+        header = [c.value for c in ws[2]]  # row 1: Chinese names, row 2: column names
+        for row in ws.iter_rows():
             for column, cell in zip(header, row, strict=True):
-                assert cell.data_type != "f", f"{path.name} {cell.coordinate}: formula {cell.value!r}"
+                where = f"{ws.title} {cell.coordinate}"
+                assert cell.data_type != "f", f"{where}: formula {cell.value!r}"
                 if isinstance(cell.value, str):
-                    assert cell.data_type == "s", f"{path.name} {cell.coordinate}: {cell.data_type}"
-                    assert cell.value[:1] not in TRIGGERS, f"{path.name} {cell.coordinate}: {cell.value!r}"
-                if cell.value is not None and column not in text_columns[path.stem]:
-                    where = f"{path.name} {cell.coordinate} {column}"
-                    assert not isinstance(cell.value, str), f"{where}: number became text"
+                    assert cell.data_type == "s", f"{where}: {cell.data_type}"
+                    assert cell.value[:1] not in TRIGGERS, f"{where}: {cell.value!r}"
+                if cell.row > 2 and cell.value is not None and column not in text_columns[ws.title]:
+                    assert not isinstance(cell.value, str), f"{where} {column}: number became text"
 
-    ws = load_workbook(tmp_path / "fct_target_progress.xlsx").worksheets[0]
-    rows = list(ws.iter_rows(values_only=True))
-    header, body = rows[0], [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
+    rows = _sheets(tmp_path / "marts.xlsx")["fct_target_progress"]
+    header, body = rows[1], [dict(zip(rows[1], r, strict=True)) for r in rows[2:]]
     assert "plan_name" in header
     plans = {r["plan_name"] for r in body}
     assert "'" + DDE in plans and DDE not in plans
@@ -151,6 +157,51 @@ def test_xlsx_has_no_formula_cell_and_text_is_a_string_cell(warehouse, text_colu
     assert {"'" + AT_CLAUSE, "'+1", "'-1"} <= {r["clause"] for r in body}
     negative = [r for r in body if r["indicator_code"] == "energy_intensity_change_pct"]
     assert len(negative) == 1 and negative[0]["target_value"] == -13.5 and negative[0]["target_year"] == 2025
+
+
+def _sort_key(row: tuple) -> tuple:
+    return tuple((v is None, v) for v in row)
+
+
+def test_xlsx_headers_in_chinese_and_english_frozen_and_rows_in_key_order(warehouse, text_columns, tmp_path):
+    """Row 1 the Chinese column names of the dbt YAML ("中文 / English" descriptions, the full one as
+    the cell's comment), row 2 the column names, both frozen; rows ordered by the mart's natural key
+    (its unique_combination_of_columns or unique test), in XLSX as in CSV and Parquet."""
+    from pipelines.serve.mart_docs import mart_docs
+
+    docs = mart_docs()
+    assert docs["fct_indicator_value"].key == ["indicator_code", "region_code", "year"]
+    assert docs["fct_target_progress"].key[:3] == ["plan_name", "region_code", "indicator_code"]
+    assert docs["dim_region"].key == ["region_code"]
+    _export(warehouse, "xlsx", tmp_path)
+    wb = load_workbook(tmp_path / "marts.xlsx")
+    sheets = _sheets(tmp_path / "marts.xlsx")
+    assert sheets["fct_target_progress"][0][:5] == ("规划名称", "文号(可为空)", "目标所属地区", "指标代码", "目标类型")
+    assert sheets["dim_indicator"][0][:4] == ("指标代码", "指标名称", "英文名称", "单位")
+    for title, rows in sheets.items():
+        ws = wb[title]
+        assert ws.freeze_panes == "A3", title
+        zh, columns = rows[0], rows[1]
+        assert list(columns) == list(docs[title].columns), title
+        for i, (label, column) in enumerate(zip(zh, columns, strict=True), start=1):
+            assert any("\u4e00" <= ch <= "\u9fff" for ch in label), f"{title}.{column}: {label!r} is not Chinese"
+            comment = ws.cell(row=1, column=i).comment
+            assert comment is not None and "/ " in comment.text and comment.text.startswith(label[:2])
+        key = docs[title].key or list(columns)
+        positions = [columns.index(c) for c in key]
+        body = [tuple(r[p] for p in positions) for r in rows[2:]]
+        assert body == sorted(body, key=_sort_key), f"{title}: rows not in {key} order"
+        assert len(body) == len(set(body)) or not docs[title].key, f"{title}: {key} is not a key"
+
+    _export(warehouse, "csv", tmp_path / "csv")
+    text = (tmp_path / "csv" / "fct_target_progress.csv").read_text("utf-8-sig")
+    xlsx_body = [tuple("" if v is None else str(v) for v in r[:5]) for r in sheets["fct_target_progress"][2:]]
+    csv_body = [tuple(r[:5]) for r in csv.reader(io.StringIO(text, newline=""))][1:]
+    assert csv_body == xlsx_body
+    _export(warehouse, "parquet", tmp_path / "parquet")
+    table = pq.read_table(tmp_path / "parquet" / "fct_indicator_value.parquet")
+    keys = list(zip(*(table.column(c).to_pylist() for c in docs["fct_indicator_value"].key), strict=True))
+    assert keys == sorted(keys) and len(keys) > 0
 
 
 def test_every_trigger_of_owasp_in_both_formats(tmp_path):
@@ -180,9 +231,10 @@ def test_every_trigger_of_owasp_in_both_formats(tmp_path):
     assert rows[1]["x"] == "-1.5"
 
     export_marts(serving, tmp_path / "xlsx", "xlsx")
-    ws = load_workbook(tmp_path / "xlsx" / "t.xlsx").worksheets[0]
-    assert [c.value for c in ws[1]] == ["k", "s", "x", "b"]
-    body = list(ws.iter_rows(min_row=2))
+    ws = load_workbook(tmp_path / "xlsx" / "marts.xlsx")["t"]
+    # a table the dbt project does not describe: its column names on both header rows
+    assert [c.value for c in ws[1]] == [c.value for c in ws[2]] == ["k", "s", "x", "b"]
+    body = list(ws.iter_rows(min_row=3))
     # (XML reading turns a raw CR into LF, in openpyxl as in Excel; the prefix is what matters)
     lf = [None if e is None else e.replace("\r", "\n") for e in expected]
     assert [r[1].value for r in body] == lf

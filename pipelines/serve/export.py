@@ -1,5 +1,12 @@
 """`sti export`: every table of the served marts as Parquet, CSV or XLSX under warehouse/exports/.
 
+Parquet and CSV: one file per mart. XLSX: one workbook, `marts.xlsx`, with one sheet per mart
+(a mart longer than Excel's 1,048,576 rows continues on `<mart>_2`, ...). Each sheet has two
+header rows, frozen: the column's Chinese name, then its column name (the English name used in
+SQL, CSV and Parquet); the Chinese header cell carries the column's full "中文 / English"
+description as a comment. Both come from the dbt YAML beside each mart (`mart_docs`). In every
+format the rows are ordered by the mart's natural key.
+
 Spreadsheet safety (DESIGN §5, OWASP "CSV injection"): in CSV and XLSX a text cell that starts
 with one of `= + - @`, a tab or a carriage return is written as text prefixed with `'`, so that
 Excel or LibreOffice never evaluates it as a formula (a plan name `=cmd|' /C calc'!A0` comes
@@ -19,6 +26,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.publish.serving_file import sql_path
+from pipelines.serve.mart_docs import MartDoc, mart_docs
 
 FORMATS = ("parquet", "csv", "xlsx")
 
@@ -59,12 +67,19 @@ def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str]
     ]
 
 
-def safe_select(con: duckdb.DuckDBPyConnection, table: str) -> tuple[str, list[str]]:
-    """A SELECT of `marts.table` with every text column neutralised (see `neutralise`), and the
-    names of those text columns."""
-    items, text_columns = [], []
+def order_by(columns: list[str], key: list[str]) -> str:
+    """ORDER BY the natural key (the columns of it the table has), else by every column."""
+    present = [c for c in key if c in columns]
+    return f" ORDER BY {', '.join(_quote_ident(c) for c in present)}" if present else " ORDER BY ALL"
+
+
+def safe_select(con: duckdb.DuckDBPyConnection, table: str, key: list[str] | None = None) -> tuple[str, list[str]]:
+    """A SELECT of `marts.table` with every text column neutralised (see `neutralise`), ordered
+    by `key` (see `order_by`), and the names of those text columns."""
+    items, text_columns, names = [], [], []
     for name, data_type in _columns(con, table):
         col = _quote_ident(name)
+        names.append(name)
         if _is_text(data_type):
             text_columns.append(name)
             items.append(
@@ -73,17 +88,18 @@ def safe_select(con: duckdb.DuckDBPyConnection, table: str) -> tuple[str, list[s
             )
         else:
             items.append(col)
-    return f"SELECT {', '.join(items)} FROM marts.{_quote_ident(table)}", text_columns
+    select = f"SELECT {', '.join(items)} FROM marts.{_quote_ident(table)}{order_by(names, key or [])}"
+    return select, text_columns
 
 
-def _write_csv(con: duckdb.DuckDBPyConnection, table: str, target: Path) -> None:
-    select, text_columns = safe_select(con, table)
+def _write_csv(con: duckdb.DuckDBPyConnection, table: str, key: list[str], target: Path) -> None:
+    select, text_columns = safe_select(con, table, key)
     # Text cells are always quoted (OWASP: quote every text field) so that a quote or a
     # separator inside one cannot start a new, unneutralised cell.
     force_quote = f", FORCE_QUOTE ({', '.join(_quote_ident(c) for c in text_columns)})" if text_columns else ""
     body = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
-        con.execute(f"COPY ({select}) TO '{sql_path(body)}' (FORMAT csv, HEADER true{force_quote})")
+        con.execute(f"COPY ({select}) TO '{sql_path(body)}' (FORMAT csv, HEADER true{force_quote})").fetchall()
         with target.open("wb") as dst, body.open("rb") as src:
             dst.write(UTF8_BOM)
             shutil.copyfileobj(src, dst, 1 << 20)
@@ -91,61 +107,41 @@ def _write_csv(con: duckdb.DuckDBPyConnection, table: str, target: Path) -> None
         body.unlink(missing_ok=True)
 
 
-def _string_cell(ws, text: str):
-    """A string cell whatever the text: openpyxl would otherwise turn any value starting with
-    '=' into a formula cell. `neutralise` is idempotent (a leading ' is no trigger), so text
-    already neutralised by `safe_select` is left as it is."""
-    from openpyxl.cell import WriteOnlyCell
-
-    cell = WriteOnlyCell(ws, value=neutralise(text))
-    cell.data_type = "s"
-    return cell
+def _write_parquet(con: duckdb.DuckDBPyConnection, table: str, key: list[str], target: Path) -> None:
+    names = [name for name, _type in _columns(con, table)]
+    select = f"SELECT * FROM marts.{_quote_ident(table)}{order_by(names, key)}"
+    con.execute(f"COPY ({select}) TO '{sql_path(target)}' (FORMAT parquet)").fetchall()
 
 
-def _write_xlsx(con: duckdb.DuckDBPyConnection, table: str, target: Path) -> None:
-    from openpyxl import Workbook
-
-    select, _text_columns = safe_select(con, table)
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=table[:31])
-    cursor = con.execute(select)
-    ws.append([_string_cell(ws, d[0]) for d in cursor.description])
-    # Excel caps a sheet at 1,048,576 rows (header included); a bigger mart belongs in Parquet.
-    remaining = 1_048_575
-    while remaining > 0:
-        rows = cursor.fetchmany(min(10_000, remaining))
-        if not rows:
-            break
-        remaining -= len(rows)
-        for row in rows:
-            ws.append([_string_cell(ws, v) if isinstance(v, str) else v for v in row])
-    wb.save(target)
+def _tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    return [
+        r[0]
+        for r in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'marts' ORDER BY 1"
+        ).fetchall()
+    ]
 
 
-def export_marts(serving: Path, out: Path, fmt: str) -> list[Path]:
+def export_marts(serving: Path, out: Path, fmt: str, docs: dict[str, MartDoc] | None = None) -> list[Path]:
+    """Write the marts of `serving` in `fmt` under `out`; the files written. `docs` (default: read
+    from the dbt project, see `mart_docs`) gives the natural keys and the XLSX headers."""
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {FORMATS}")
+    docs = mart_docs() if docs is None else docs
     out.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(serving), read_only=True)
-    written: list[Path] = []
     try:
-        tables = [
-            r[0]
-            for r in con.execute(
-                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'marts' ORDER BY 1"
-            ).fetchall()
-        ]
+        tables = _tables(con)
+        if fmt == "xlsx":
+            from pipelines.serve.export_xlsx import XLSX_NAME, write_workbook
+
+            return [write_workbook(con, tables, docs, out / XLSX_NAME)]
+        written: list[Path] = []
         for table in tables:
             target = out / f"{table}.{fmt}"
-            if fmt == "xlsx":
-                _write_xlsx(con, table, target)
-            elif fmt == "csv":
-                _write_csv(con, table, target)
-            else:
-                con.execute(
-                    f"COPY (SELECT * FROM marts.{_quote_ident(table)}) TO '{sql_path(target)}' (FORMAT parquet)"
-                )
+            key = docs[table].key if table in docs else []
+            (_write_csv if fmt == "csv" else _write_parquet)(con, table, key, target)
             written.append(target)
+        return written
     finally:
         con.close()
-    return written
