@@ -8,6 +8,9 @@ does (pipelines/publish/run_refresh.py) and the launchpad can:
     resources:
       warehouse:
         config: {sources_dir: /data/drop, warehouse_dir: /data/warehouse}
+
+The one exception: the optional PostgreSQL mirror's resource is bound to STI_POSTGRES_URL when that is
+set (pipelines/publish/postgres_resource.py); unset, there is no mirror.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from pipelines.audit.contract_checks import contract_checks
 from pipelines.jobs import nightly_refresh, refresh_job
 from pipelines.project import DBT_EXECUTABLE, sti_dbt_project
 from pipelines.publish.dbt_assets import sti_dbt_models
+from pipelines.publish.postgres_asset import postgres_mirror
+from pipelines.publish.postgres_resource import postgres_from_env
 from pipelines.publish.raw_assets import raw_tables
 from pipelines.publish.serving_asset import serving_database
 from pipelines.publish.warehouse_resource import WarehouseResource
@@ -26,7 +31,7 @@ from pipelines.sensors import new_files_in_drop
 from pipelines.write.landing_assets import landing_assets
 
 defs = Definitions(
-    assets=[*landing_assets, raw_tables, sti_dbt_models, serving_database],
+    assets=[*landing_assets, raw_tables, sti_dbt_models, serving_database, postgres_mirror],
     asset_checks=contract_checks,
     jobs=[refresh_job],
     schedules=[nightly_refresh],
@@ -34,5 +39,6 @@ defs = Definitions(
     resources={
         "warehouse": WarehouseResource(sources_dir="sources/sample", warehouse_dir="warehouse"),
         "dbt": DbtCliResource(project_dir=sti_dbt_project, dbt_executable=DBT_EXECUTABLE),
+        "postgres": postgres_from_env(),
     },
 )

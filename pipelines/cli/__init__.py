@@ -12,6 +12,7 @@ import sys
 import traceback
 
 from pipelines.cli.console import EXIT_OK, fail
+from pipelines.cli.mirror import URL_HELP, cmd_publish
 from pipelines.cli.outputs import cmd_export, cmd_report
 from pipelines.cli.provenance import cmd_history, cmd_lineage, cmd_retract
 from pipelines.cli.refresh import cmd_refresh
@@ -26,7 +27,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("refresh", help="load new batches, audit, rebuild the marts, publish sti.duckdb")
     p.add_argument("--sources", default="sources/sample", help="source drop directory (default sources/sample)")
     p.add_argument("--warehouse", default="warehouse", help="warehouse directory (default warehouse/)")
+    p.add_argument("--postgres", metavar="URL", help="also mirror the published marts into PostgreSQL: " + URL_HELP)
+    p.add_argument("--postgres-schema", metavar="NAME", help="schema of the mirror (default sti_marts)")
     p.set_defaults(func=cmd_refresh)
+
+    p = sub.add_parser("publish", help="mirror the served marts into a PostgreSQL schema now")
+    p.add_argument("--postgres", metavar="URL", help=URL_HELP)
+    p.add_argument("--postgres-schema", metavar="NAME", help="schema of the mirror (default sti_marts)")
+    p.add_argument("--warehouse", default="warehouse")
+    p.set_defaults(func=cmd_publish)
 
     p = sub.add_parser("validate", help="audit a drop against the contract; publishes nothing")
     p.add_argument("drop", help="source drop directory")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 
 EXIT_OK, EXIT_REJECTED, EXIT_ERROR = 0, 1, 2
+# `sti refresh` published, but the PostgreSQL mirror that follows the publish failed.
+EXIT_MIRROR_FAILED = 3
 
 
 def fail(message: str, fix: str | None = None) -> int:

@@ -8,7 +8,8 @@ import os
 import sys
 from pathlib import Path
 
-from pipelines.cli.console import EXIT_ERROR, EXIT_OK, EXIT_REJECTED, fail, print_findings
+from pipelines.cli.console import EXIT_ERROR, EXIT_REJECTED, fail, print_findings
+from pipelines.cli.mirror import postgres_resource, report_mirror
 
 
 @contextlib.contextmanager
@@ -46,7 +47,8 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         with _sigterm_as_interrupt(), warehouse_lock(warehouse, "sti refresh"):
             from pipelines.publish.run_refresh import run_refresh
 
-            outcome = run_refresh(sources, warehouse)
+            postgres = postgres_resource(args)
+            outcome = run_refresh(sources, warehouse, postgres=postgres)
     except WarehouseBusy as exc:
         return fail(f"{exc}; nothing was done", "run `sti history` after it finishes to see what it published")
     for note in outcome.recovery:
@@ -96,7 +98,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     else:
         print(f"  nothing new to publish; {warehouse / 'sti.duckdb'} is unchanged")
     _print_headline(warehouse / "sti.duckdb")
-    return EXIT_OK
+    return report_mirror(warehouse, outcome.run_id, configured=postgres is not None, error=outcome.error)
 
 
 def _print_failure(outcome, warehouse: Path, undone: list) -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import json
+from dataclasses import dataclass, fields
 
 import duckdb
 
@@ -413,6 +414,39 @@ def retract(con: duckdb.DuckDBPyConnection, load_id: int, reason: str) -> tuple[
         con.execute("ROLLBACK")
         raise
     return source, file, removed
+
+
+@dataclass(frozen=True)
+class MirrorRecord:
+    refresh_id: str | None
+    publication_id: int | None
+    target: str  # URL without password
+    schema_name: str
+    started_at: dt.datetime
+    finished_at: dt.datetime
+    status: str  # mirrored | failed
+    tables: int | None
+    row_count: int | None
+    error: str | None
+
+
+def record_mirror(con: duckdb.DuckDBPyConnection, record: MirrorRecord) -> None:
+    """One mirror of the served marts into PostgreSQL, done or failed (it never changes what is published)."""
+    names = [f.name for f in fields(MirrorRecord)]
+    con.execute(
+        f"INSERT INTO audit.postgres_mirror ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
+        [getattr(record, name) for name in names],
+    )
+
+
+def mirrors(con: duckdb.DuckDBPyConnection, refresh_id: str | None = None) -> list[MirrorRecord]:
+    """Mirror records, newest first: of one refresh, or all."""
+    where, params = ("WHERE refresh_id = ?", [refresh_id]) if refresh_id else ("", [])
+    names = ", ".join(f.name for f in fields(MirrorRecord))
+    rows = con.execute(
+        f"SELECT {names} FROM audit.postgres_mirror {where} ORDER BY started_at DESC, finished_at DESC", params
+    ).fetchall()
+    return [MirrorRecord(*row) for row in rows]
 
 
 def roll_back_unpublished(con: duckdb.DuckDBPyConnection, keep_refresh_id: str | None = None) -> int:

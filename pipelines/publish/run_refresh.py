@@ -55,9 +55,11 @@ class RefreshOutcome:
         return [b for b in self.batches if b.status == "rejected"]
 
 
-def run_refresh(sources: Path, warehouse: Path, log_level: str = "CRITICAL") -> RefreshOutcome:
+def run_refresh(sources: Path, warehouse: Path, log_level: str = "CRITICAL", postgres=None) -> RefreshOutcome:
     """The refresh job, in-process; the job's lifecycle (pipelines.publish.warehouse_resource) takes the
-    warehouse lock, recovers, rolls back and settles the run record, as for a scheduled run."""
+    warehouse lock, recovers, rolls back and settles the run record, as for a scheduled run. `postgres`, a
+    PostgresMirrorResource, replaces the code location's (passed as a resource, not run config: a URL's
+    password never enters the run record)."""
     ensure_manifest()  # the definitions load the dbt manifest; outside `dagster dev` nothing else makes it
     from pipelines.definitions import defs
 
@@ -71,11 +73,11 @@ def run_refresh(sources: Path, warehouse: Path, log_level: str = "CRITICAL") -> 
     # the interrupt's stack trace although the run is settled and summarised as interrupted.
     logging.getLogger("sqlalchemy.pool").setLevel(logging.CRITICAL)
     with log_path.open("w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
-        result = _execute(job, sources, warehouse, log_level)
+        result = _execute(job, sources, warehouse, log_level, postgres)
     return _summarise(result, warehouse)
 
 
-def _execute(job, sources: Path, warehouse: Path, log_level: str) -> ExecuteInProcessResult:
+def _execute(job, sources: Path, warehouse: Path, log_level: str, postgres=None) -> ExecuteInProcessResult:
     return job.execute_in_process(
         run_config={
             "resources": {"warehouse": {"config": {"sources_dir": str(sources), "warehouse_dir": str(warehouse)}}},
@@ -83,6 +85,7 @@ def _execute(job, sources: Path, warehouse: Path, log_level: str) -> ExecuteInPr
         },
         instance=dagster_instance(),
         raise_on_error=False,
+        resources={"postgres": postgres} if postgres is not None else None,
     )
 
 

@@ -137,6 +137,25 @@ CREATE TABLE IF NOT EXISTS audit.refresh_log (
 """
 
 
+# Every mirror of the served marts into PostgreSQL (the optional publish target; README "For BI
+# tools"): which publication went where, and what failed. A mirror follows a publish and never
+# undoes it; written by ledger.record_mirror.
+POSTGRES_MIRROR_DDL = """
+CREATE TABLE IF NOT EXISTS audit.postgres_mirror (
+  refresh_id     VARCHAR,            -- the refresh whose publish it followed; NULL for `sti publish`
+  publication_id INTEGER,            -- the publication sti.duckdb held (marts.dim_publication)
+  target         VARCHAR NOT NULL,   -- the PostgreSQL URL without its password
+  schema_name    VARCHAR NOT NULL,
+  started_at     TIMESTAMP NOT NULL,
+  finished_at    TIMESTAMP NOT NULL,
+  status         VARCHAR NOT NULL,   -- mirrored | failed
+  tables         INTEGER,
+  row_count      BIGINT,
+  error          VARCHAR             -- failed: what happened and the fix
+)
+"""
+
+
 def raw_column_migrations() -> list[str]:
     """Optional contract columns added after a warehouse was built (plan_targets.target_multiple):
     its raw tables get them on open, NULL for the rows published before, or the value the
@@ -160,5 +179,5 @@ def all_ddl() -> list[str]:
     stmts += [raw_table_ddl(name) for name in SOURCES]
     stmts += raw_column_migrations()
     stmts += [LEDGER_DDL, REFRESH_DDL, *LEDGER_MIGRATIONS, DROP_FINDINGS_DDL, PUBLISHED_VALUES_DDL]
-    stmts += [PUBLICATION_DDL, VALUE_HISTORY_DDL, TARGET_STATUS_HISTORY_DDL]
+    stmts += [PUBLICATION_DDL, VALUE_HISTORY_DDL, TARGET_STATUS_HISTORY_DDL, POSTGRES_MIRROR_DDL]
     return stmts
