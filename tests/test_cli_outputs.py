@@ -136,17 +136,24 @@ def test_export_parquet_matches_marts(refreshed, tmp_path):
 
 
 def test_report_has_every_indicator(refreshed):
+    """reports/indicators.html: one section per catalogue indicator, each with its plotly chart
+    (drawn in a browser by tests/test_report.py), and the provisional values marked."""
     code, out, err = _run(["report", "--warehouse", str(refreshed.warehouse)])
     assert code == 0, err
+    assert str(refreshed.warehouse / "reports" / "index.html") in out
     page = (refreshed.warehouse / "reports" / "indicators.html").read_text(encoding="utf-8")
     con = duckdb.connect(str(refreshed.warehouse / "sti.duckdb"), read_only=True)
     try:
-        n_indicators = con.execute("SELECT count(*) FROM marts.dim_indicator").fetchone()[0]
+        codes = [r[0] for r in con.execute("SELECT indicator_code FROM marts.dim_indicator").fetchall()]
         n_provisional = con.execute(
             "SELECT count(*) FROM marts.fct_indicator_value WHERE obs_status = 'P'"
         ).fetchone()[0]
     finally:
         con.close()
-    assert page.count("<section>") == n_indicators == 48 and "<svg" in page
+    sections = page.split("<section")[1:]
+    assert len(sections) == len(codes) == 48
+    for code in codes:
+        mine = [s for s in sections if f"({code}, " in s]
+        assert len(mine) == 1 and 'class="plotly-graph-div"' in mine[0], code
     # provisional values (a 初步 input) are marked on the page
     assert n_provisional == 0 or "初步(P) · provisional" in page

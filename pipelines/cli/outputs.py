@@ -15,13 +15,15 @@ def _serving(warehouse: str) -> Path | None:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from pipelines.serve.indicator_report import build_report
+    from pipelines.serve.report import build_report
 
     serving = _serving(args.warehouse)
     if serving is None:
         return fail(f"{Path(args.warehouse) / 'sti.duckdb'} does not exist", "run `sti refresh` first")
-    out = build_report(serving, Path(args.warehouse) / "reports" / "indicators.html")
-    print(f"sti report: {out}")
+    pages = build_report(serving, Path(args.warehouse) / "reports")
+    print(f"sti report: {pages[0]} (open it in a browser; no network needed)")
+    for path in pages[1:]:
+        print(f"  {path}")
     return EXIT_OK
 
 
