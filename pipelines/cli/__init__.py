@@ -72,11 +72,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_lineage)
 
-    p = sub.add_parser("report", help="HTML report of every indicator and plan target, with charts")
+    p = sub.add_parser(
+        "report", help="HTML pages: one per plan (targets against their path, 赛马, district trends), every indicator"
+    )
     p.add_argument("--warehouse", default="warehouse")
     p.set_defaults(func=cmd_report)
 
-    p = sub.add_parser("export", help="the served marts as Parquet, CSV or XLSX files")
+    p = sub.add_parser(
+        "export", help="the served marts as Parquet or CSV files (one per mart) or one XLSX workbook (a sheet per mart)"
+    )
     p.add_argument("--warehouse", default="warehouse")
     p.add_argument("--format", choices=["parquet", "csv", "xlsx"], default="parquet")
     p.add_argument("--out", help="directory (default <warehouse>/exports)")
