@@ -172,7 +172,7 @@ def story(postgres, good_warehouse, tiny_drop, tmp_path_factory) -> Story:
 def test_refresh_mirrors_the_served_marts(story):
     run = story.outputs["flag"]
     assert run.code == 0, run.text
-    assert re.search(r"mirrored publication \d+ into schema sti_marts: 1\d tables, [\d,]+ rows", run.out), run.out
+    assert re.search(r"mirrored publication \d+ into sti_marts at \S+: 1\d tables, [\d,]+ rows", run.out), run.out
     assert PASSWORD not in run.text
     assert "***@127.0.0.1" in run.out
     assert_mirror_equals(story.served["flag"], story.mirror["flag"])

@@ -53,13 +53,15 @@ def cmd_publish(args: argparse.Namespace) -> int:
         return fail(f"{exc}; nothing was mirrored", "a refresh mirrors what it publishes; run sti publish after it")
     except MirrorError as exc:
         return fail(f"PostgreSQL mirror failed: {exc.message}", exc.fix)
-    _print_result(result.schema, len(result.rows), result.total_rows, result.seconds, result.publication_id)
+    _print_result(
+        result.target, result.schema, len(result.rows), result.total_rows, result.seconds, result.publication_id
+    )
     return EXIT_OK
 
 
-def _print_result(schema: str, tables: int, rows: int, seconds: float, publication: int | None) -> None:
+def _print_result(target: str, schema: str, tables: int, rows: int, seconds: float, publication: int | None) -> None:
     what = f"publication {publication}" if publication is not None else "the served marts"
-    print(f"  mirrored {what} into schema {schema}: {tables} tables, {rows:,} rows in {seconds:.1f} s")
+    print(f"  mirrored {what} into {schema} at {target}: {tables} tables, {rows:,} rows in {seconds:.1f} s")
 
 
 def report_mirror(warehouse: Path, run_id: str, configured: bool, error: str | None = None) -> int:
@@ -84,8 +86,10 @@ def report_mirror(warehouse: Path, run_id: str, configured: bool, error: str | N
         record = this_run[0]
         if record.status == "mirrored":
             seconds = (record.finished_at - record.started_at).total_seconds()
-            print(f"  PostgreSQL {record.target}:")
-            _print_result(record.schema_name, record.tables or 0, record.row_count or 0, seconds, record.publication_id)
+            _print_result(
+                record.target, record.schema_name, record.tables or 0, record.row_count or 0, seconds,
+                record.publication_id,
+            )  # fmt: skip
             return EXIT_OK
         print(
             f"  PostgreSQL mirror FAILED — sti.duckdb is published all the same, and schema {record.schema_name} "

@@ -214,6 +214,7 @@ def _replace(
     try:
         with pg.transaction(), pg.cursor() as cur:
             cur.execute("SELECT set_config('lock_timeout', %s, true)", [f"{int(target.lock_timeout_s * 1000)}ms"])
+            cur.execute("SELECT set_config('statement_timeout', '0', true)")  # a role's default would cut COPY
             cur.execute("SELECT pg_try_advisory_xact_lock(%s)", [advisory_key(target.schema)])
             if not cur.fetchone()[0]:
                 raise MirrorError(
