@@ -24,24 +24,19 @@ class TableDoc:
 
 
 def table_docs(manifest: Path) -> dict[str, TableDoc]:
-    """table -> its description and column descriptions, for every model of the marts folder; empty
-    when the manifest is missing or unreadable (the mirror then carries no comments, nothing else)."""
+    """table -> its description and column descriptions (whitespace collapsed), from the one reader
+    of the marts' dbt documentation; empty when the manifest is missing or unreadable (the mirror
+    then carries no comments, nothing else)."""
+    from pipelines.serve.mart_docs import mart_docs
+
     try:
-        nodes = json.loads(manifest.read_text(encoding="utf-8")).get("nodes", {})
+        docs = mart_docs(json.loads(manifest.read_text(encoding="utf-8")))
     except (OSError, ValueError):
         return {}
-    out: dict[str, TableDoc] = {}
-    for node in nodes.values():
-        fqn = node.get("fqn") or []
-        if node.get("resource_type") != "model" or len(fqn) < 3 or fqn[1] != "marts":
-            continue
-        columns = {
-            name: " ".join(str(col.get("description") or "").split())
-            for name, col in (node.get("columns") or {}).items()
-        }
-        table = node.get("alias") or node["name"]
-        out[table] = TableDoc(" ".join(str(node.get("description") or "").split()), columns)
-    return out
+    return {
+        table: TableDoc(" ".join(doc.description.split()), {c: " ".join(d.split()) for c, d in doc.columns.items()})
+        for table, doc in docs.items()
+    }
 
 
 def table_shapes(cur: psycopg.Cursor, schema: str) -> dict[str, list[tuple[str, str]]]:

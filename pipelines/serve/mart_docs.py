@@ -23,6 +23,7 @@ _SHORT_PARENTHESIS = 8
 class MartDoc:
     columns: dict[str, str] = field(default_factory=dict)  # column -> "中文 / English" description
     key: list[str] = field(default_factory=list)  # the natural key, [] when the project names none
+    description: str = ""  # the mart's own description
 
 
 def _split_top_level(text: str) -> tuple[str, str]:
@@ -75,7 +76,10 @@ def mart_docs(manifest: dict | None = None) -> dict[str, MartDoc]:
     by_id: dict[str, MartDoc] = {}
     for unique_id, node in manifest.get("nodes", {}).items():
         if node.get("resource_type") == "model" and node.get("schema") == "marts":
-            doc = MartDoc({name: col.get("description") or "" for name, col in node.get("columns", {}).items()})
+            doc = MartDoc(
+                {name: col.get("description") or "" for name, col in node.get("columns", {}).items()},
+                description=node.get("description") or "",
+            )
             docs[node["name"]] = by_id[unique_id] = doc
     unique_columns: dict[str, list[str]] = {}
     for node in manifest.get("nodes", {}).values():
