@@ -18,7 +18,7 @@ from __future__ import annotations
 from dagster import Definitions
 from dagster_dbt import DbtCliResource
 
-from pipelines.audit.contract_checks import contract_checks
+from pipelines.failure_webhook import AlertWebhook, refresh_failure_webhook, refresh_rejection_webhook
 from pipelines.jobs import nightly_refresh, refresh_job
 from pipelines.project import DBT_EXECUTABLE, sti_dbt_project
 from pipelines.publish.dbt_assets import sti_dbt_models
@@ -26,19 +26,28 @@ from pipelines.publish.postgres_asset import postgres_mirror
 from pipelines.publish.postgres_resource import postgres_from_env
 from pipelines.publish.raw_assets import raw_tables
 from pipelines.publish.serving_asset import serving_database
+from pipelines.publish.source_freshness import build_source_freshness_checks, build_source_freshness_sensor
 from pipelines.publish.warehouse_resource import WarehouseResource
 from pipelines.sensors import new_files_in_drop
 from pipelines.write.landing_assets import landing_assets
 
+source_freshness_checks = build_source_freshness_checks()
+
 defs = Definitions(
     assets=[*landing_assets, raw_tables, sti_dbt_models, serving_database, postgres_mirror],
-    asset_checks=contract_checks,
+    asset_checks=source_freshness_checks,
     jobs=[refresh_job],
     schedules=[nightly_refresh],
-    sensors=[new_files_in_drop],
+    sensors=[
+        new_files_in_drop,
+        build_source_freshness_sensor(source_freshness_checks),
+        refresh_failure_webhook,
+        refresh_rejection_webhook,
+    ],
     resources={
         "warehouse": WarehouseResource(sources_dir="sources/sample", warehouse_dir="warehouse"),
         "dbt": DbtCliResource(project_dir=sti_dbt_project, dbt_executable=DBT_EXECUTABLE),
+        "alert_webhook": AlertWebhook(),
         "postgres": postgres_from_env(),
     },
 )

@@ -21,12 +21,18 @@ def test_refresh_job_covers_every_source_the_dbt_marts_and_serving():
     assert AssetKey(["serving", "sti_duckdb"]) in keys
 
 
-def test_every_source_has_a_blocking_contract_check():
-    checks = {key for check_def in defs.asset_checks or [] for key in check_def.check_keys}
+def test_every_source_has_a_contract_check_evaluated_in_its_landing_step():
+    """The audit is the landing asset's own check, so it runs before the raw step (the gate) without
+    Dagster's blocking, which would fail a rejected run and mark every mart failed (decisions.md)."""
     for source in SOURCES:
-        matching = [c for c in checks if c.asset_key == AssetKey(["landing", source]) and c.name == "contract"]
-        assert matching, source
-    assert all(spec.blocking for check_def in defs.asset_checks for spec in check_def.check_specs)
+        landing = defs.resolve_assets_def(AssetKey(["landing", source]))
+        specs = {spec.name: spec for spec in landing.check_specs}
+        assert "contract" in specs, source
+        assert not specs["contract"].blocking
+    job = defs.resolve_job_def("refresh")
+    graph = job.asset_layer.asset_graph
+    blocking = [key for key in graph.asset_check_keys if graph.get_check_spec(key).blocking]
+    assert not blocking  # dbt tests fail `dbt build` and so the dbt step; see pipelines/publish/dbt_assets.py
 
 
 def test_sensor_requests_a_run_only_when_the_drop_changes(tmp_path):

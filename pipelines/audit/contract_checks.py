@@ -1,28 +1,39 @@
-"""Audit step of write-audit-publish: blocking Dagster asset checks on the landing tables.
+"""Audit step of write-audit-publish: the `contract` asset check of every `landing/<source>`.
 
-`landing/<source>` → check `contract` (ERROR, blocking): parse findings of the write step plus
-the source's GX suite on every new batch. A failing batch is marked rejected in the ledger,
-its file copied to quarantine/, its landing table dropped; the raw publish then refuses to run.
+The check is evaluated in the landing step itself, right after the source's new files landed
+(`pipelines/write/landing_assets.py`): parse findings of the write step plus the source's GX suite on
+every new batch. A failing batch is marked rejected in the ledger, its file copied to quarantine/,
+its landing table dropped; the raw publish then appends nothing (`pipelines/publish/raw_assets.py`).
 Warnings (e.g. row count far from the previous batch of the source) are listed in the check's
 metadata and the report but never reject a batch: supplementary lists of a few rows are normal.
+
+Not a blocking check: the gate is the raw step, which refuses the whole refresh when any batch or
+drop entry was rejected (all-or-nothing across sources, which per-asset blocking cannot say). A failed
+blocking check would fail the Dagster run, and a failed run marks every asset it planned — every
+mart — as failed in the UI although nothing downstream was touched (docs/decisions.md, "Progress and
+the Dagster UI"). Evaluated in the landing step, the check also runs strictly before the raw step
+and after landing/regions, whose new regions every other audit reads.
 """
 
+from __future__ import annotations
 
 import shutil
 
-from dagster import (
-    AssetCheckExecutionContext,
-    AssetCheckResult,
-    AssetChecksDefinition,
-    AssetCheckSeverity,
-    MetadataValue,
-    asset_check,
-)
+from dagster import AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, AssetKey, MetadataValue
 
 from pipelines.audit.landed_batches import audit_source
-from pipelines.contract.sources import SOURCES
 from pipelines.publish.warehouse_resource import WarehouseResource
-from pipelines.write.landing_assets import landing_key
+
+CONTRACT_CHECK = "contract"
+
+
+def contract_check_spec(asset_key: AssetKey, source: str) -> AssetCheckSpec:
+    return AssetCheckSpec(
+        CONTRACT_CHECK,
+        asset=asset_key,
+        blocking=False,
+        description=f"DESIGN §2 rules and the GX suite expectations/{source}.json on every new batch.",
+    )
 
 
 def _quarantine(warehouse: WarehouseResource, source: str, file: str, sha: str) -> None:
@@ -32,36 +43,31 @@ def _quarantine(warehouse: WarehouseResource, source: str, file: str, sha: str) 
         shutil.copy2(warehouse.drop / file, target)
 
 
-def build_contract_check(source: str) -> AssetChecksDefinition:
-    @asset_check(
-        asset=landing_key(source),
-        name="contract",
-        blocking=True,
-        description=f"DESIGN §2 rules and the GX suite expectations/{source}.json on every new batch.",
-    )
-    def _contract(context: AssetCheckExecutionContext, warehouse: WarehouseResource) -> AssetCheckResult:
-        with warehouse.connect() as con:
-            findings = audit_source(
-                con,
-                source,
-                context.op_execution_context.run_id,
-                on_reject=lambda file, sha: _quarantine(warehouse, source, file, sha),
-            )
-        errors = [f for f in findings if f.severity == "ERROR"]
-        warnings = [f for f in findings if f.severity == "WARN"]
-        return AssetCheckResult(
-            passed=not errors,
-            severity=AssetCheckSeverity.ERROR,
-            metadata={
-                "failing_rules": len(errors),
-                "warnings": len(warnings),
-                "files_rejected": MetadataValue.json(sorted({f.file for f in errors})),
-                "findings": MetadataValue.json([f.to_dict() for f in findings][:50]),
-                "summary": MetadataValue.md("\n".join(f"- {f.one_line()}" for f in findings[:50]) or "all rules pass"),
-            },
+def evaluate_contract(
+    warehouse: WarehouseResource, source: str, refresh_id: str, asset_key: AssetKey, batches: int
+) -> AssetCheckResult:
+    """Audit the `batches` new batches of `source` landed by this refresh; the check's result."""
+    with warehouse.connect() as con:
+        findings = audit_source(
+            con, source, refresh_id, on_reject=lambda file, sha: _quarantine(warehouse, source, file, sha)
         )
-
-    return _contract
-
-
-contract_checks = [build_contract_check(source) for source in SOURCES]
+    errors = [f for f in findings if f.severity == "ERROR"]
+    warnings = [f for f in findings if f.severity == "WARN"]
+    rejected = sorted({f.file for f in errors})
+    if batches:
+        verdict = f"{len(rejected)} rejected" if rejected else "all passed"
+        warehouse.progress("suites", advance=batches, detail=f"{source}: {batches} batch(es), {verdict}")
+    return AssetCheckResult(
+        asset_key=asset_key,
+        check_name=CONTRACT_CHECK,
+        passed=not errors,
+        severity=AssetCheckSeverity.ERROR,
+        metadata={
+            "batches_audited": batches,
+            "failing_rules": len(errors),
+            "warnings": len(warnings),
+            "files_rejected": MetadataValue.json(rejected),
+            "findings": MetadataValue.json([f.to_dict() for f in findings][:50]),
+            "summary": MetadataValue.md("\n".join(f"- {f.one_line()}" for f in findings[:50]) or "all rules pass"),
+        },
+    )

@@ -42,13 +42,18 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     if not sources.is_dir():
         return fail(f"source drop {sources} is not a directory", "pass --sources DIR with one sub-folder per source")
     print(f"sti refresh: {sources} -> {warehouse}")
+    print(f"  log: {warehouse / 'logs' / 'refresh-latest.log'} (Dagster and dbt output of this refresh); "
+          f"dbt's SQL log: {warehouse / 'logs' / 'dbt.log'}")  # fmt: skip
     try:
         # Taken before Dagster is even imported, so that a second refresh exits at once.
         with _sigterm_as_interrupt(), warehouse_lock(warehouse, "sti refresh"):
+            from pipelines.cli.refresh_display import RefreshDisplay
+            from pipelines.publish.refresh_progress import listening
             from pipelines.publish.run_refresh import run_refresh
 
             postgres = postgres_resource(args)
-            outcome = run_refresh(sources, warehouse, postgres=postgres)
+            with RefreshDisplay(sys.stdout) as display, listening(display):
+                outcome = run_refresh(sources, warehouse, postgres=postgres)
     except WarehouseBusy as exc:
         return fail(f"{exc}; nothing was done", "run `sti history` after it finishes to see what it published")
     for note in outcome.recovery:
@@ -122,7 +127,8 @@ def _print_failure(outcome, warehouse: Path, undone: list) -> None:
             file=err,
         )
     log = warehouse / "logs" / "refresh-latest.log"
-    print(f"  details: {log} and the Dagster run {outcome.run_id} (make ui)", file=err)
+    dbt_log = warehouse / "logs" / "dbt.log"
+    print(f"  details: {log}, dbt's SQL log {dbt_log} and the Dagster run {outcome.run_id} (make ui)", file=err)
 
 
 def _print_headline(serving: Path) -> None:

@@ -1,4 +1,10 @@
-"""The dbt project as Dagster assets: `dbt build` (seeds, models, tests, unit tests) on build.duckdb."""
+"""The dbt project as Dagster assets: `dbt build` (seeds, models, tests, unit tests) on build.duckdb.
+
+dbt tests are non-blocking asset checks: a failed test fails `dbt build`, which fails this step (with a
+sentence naming the test), so the publish never follows a failed test without Dagster's gating; and a
+blocking check of a skipped dbt step (an unchanged refresh) made Dagster log "Blocking asset check ...
+emitted no result" once per test of a mart the publish reads.
+"""
 
 import json
 import os
@@ -8,10 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-from dagster import AssetExecutionContext, AssetKey, Failure
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+from dagster import AssetCheckSpec, AssetExecutionContext, AssetKey, AssetSpec, Failure
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from pipelines.project import sti_dbt_project
+from pipelines.publish.dbt_events import events_with_metadata
 from pipelines.publish.publication import DISK_FULL_MARKERS
 from pipelines.publish.warehouse_resource import WarehouseResource
 
@@ -30,14 +37,32 @@ class StiDbtTranslator(DagsterDbtTranslator):
             return AssetKey([dbt_resource_props["source_name"], dbt_resource_props["name"]])
         return super().get_asset_key(dbt_resource_props)
 
+    def get_asset_check_spec(
+        self, asset_spec: AssetSpec, manifest: Mapping[str, Any], unique_id: str, project: DbtProject | None
+    ) -> AssetCheckSpec | None:
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        if spec is None:
+            return None
+        return AssetCheckSpec(
+            spec.name,
+            asset=spec.asset_key,
+            description=spec.description,
+            additional_deps=spec.additional_deps,
+            metadata=spec.metadata,
+            blocking=False,
+        )
+
 
 @dbt_assets(manifest=sti_dbt_project.manifest_path, dagster_dbt_translator=StiDbtTranslator())
 def sti_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource) -> Iterator:
     # The build database of this run's warehouse, for this invocation only (profiles.yml reads the var).
     build_db = json.dumps({"build_db": str(warehouse.build_db)}, ensure_ascii=False)
-    invocation = dbt.cli(["build", "--vars", build_db], context=context, raise_on_error=False)
+    # dbt's own debug log (every SQL statement) goes to <warehouse>/logs/dbt.log, which dbt appends to
+    # and rotates; dagster-dbt's default is the per-invocation target dir, removed below.
+    log_args = ["--log-path", str(warehouse.folder("logs")), "--log-format-file", "text", "--no-use-colors-file"]
+    invocation = dbt.cli(["build", "--vars", build_db, *log_args], context=context, raise_on_error=False)
     try:
-        yield from invocation.stream()
+        yield from events_with_metadata(invocation, warehouse)
         if not invocation.is_successful():
             # A sentence naming each failed test and its failing rows, not "the dbt CLI process failed".
             try:

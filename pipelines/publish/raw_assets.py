@@ -4,15 +4,27 @@
 `pending` until the serving file includes them) — only if no batch of the refresh and no entry of
 the drop was rejected (all-or-nothing). Then `dbt_assets.py` builds and tests the marts and
 `serving_asset.py` publishes them.
+
+A rejected refresh appends nothing and materializes nothing: the step succeeds without output, so
+dbt and the publish are skipped and the run stays a success whose failed `contract` check (on the
+landing asset) and run tag `sti/outcome: rejected` say what happened. A failed run would mark every
+mart it planned as failed in the UI although the served marts are untouched.
+
+Each materialization carries `dagster/last_updated_timestamp`: when the source last had a new batch,
+which is what its freshness check (`source_freshness.py`) judges — raw/<source> is materialized at
+every publication, with or without a new batch of that source.
 """
 
-from dagster import AssetExecutionContext, AssetKey, AssetSpec, Failure, MaterializeResult, MetadataValue, multi_asset
+import datetime as dt
+
+import duckdb
+from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResult, MetadataValue, multi_asset
 
 from pipelines.contract.sources import SOURCES
 from pipelines.project import project_fingerprint
 from pipelines.publish import ledger
 from pipelines.publish.schema import typed_columns
-from pipelines.publish.warehouse_resource import WarehouseResource
+from pipelines.publish.warehouse_resource import OUTCOME_TAG, WarehouseResource
 from pipelines.write.landing import landing_table
 from pipelines.write.landing_assets import landing_key
 
@@ -35,15 +47,17 @@ def raw_tables(context: AssetExecutionContext, warehouse: WarehouseResource):
         rejected = [f for _s, f, _r in ledger.rejected_batches(con, refresh_id)]
         rejected += ledger.drop_rejections(con, refresh_id)
         if rejected:
-            raise Failure(
-                description=f"{len(rejected)} batch(es) or drop entries rejected, nothing published: "
-                f"{', '.join(rejected)}",
-                metadata={"rejected": MetadataValue.json(rejected)},
+            context.log.error(
+                f"{len(rejected)} batch(es) or drop entries rejected, nothing published: {', '.join(rejected)}"
             )
+            context.instance.add_run_tags(context.run.run_id, {OUTCOME_TAG: "rejected"})
+            warehouse.progress("raw", advance=0, total=0, detail=f"{len(rejected)} rejected: nothing appended")
+            return
         batches = ledger.landed_batches(con, refresh_id)
         if not batches and warehouse.serving_db.exists() and not ledger.needs_rebuild(con, project_fingerprint()):
             context.log.info("no new batch and the served marts are current: nothing to publish")
             ledger.mark_unchanged(con, refresh_id)
+            warehouse.progress("raw", advance=0, total=0, detail="nothing new: dbt build and publish skipped")
             return
         appended: dict[str, int] = {source: 0 for source in SOURCES}
         con.execute("BEGIN TRANSACTION")
@@ -67,5 +81,23 @@ def raw_tables(context: AssetExecutionContext, warehouse: WarehouseResource):
         con.execute("COMMIT")
         for _source, _file, sha in batches:
             con.execute(f"DROP TABLE IF EXISTS {landing_table(sha)}")
+        latest = latest_batch_times(con)
+    warehouse.progress("raw", advance=len(batches), total=len(batches), detail=f"{len(batches)} batch(es) appended")
     for source, count in appended.items():
-        yield MaterializeResult(asset_key=raw_key(source), metadata={"rows_appended": count})
+        metadata: dict = {"rows_appended": count}
+        if source in latest:
+            metadata[LAST_UPDATED] = MetadataValue.timestamp(latest[source])
+        yield MaterializeResult(asset_key=raw_key(source), metadata=metadata)
+
+
+# Dagster's own key: freshness checks take the data's update time from it instead of the event's.
+LAST_UPDATED = "dagster/last_updated_timestamp"
+
+
+def latest_batch_times(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
+    """Per source, when its latest batch in raw was published (POSIX seconds; ledger times are UTC)."""
+    rows = con.execute(
+        "SELECT source, max(published_at) FROM audit.load_ledger "
+        "WHERE status IN ('published', 'pending') AND published_at IS NOT NULL GROUP BY source"
+    ).fetchall()
+    return {source: at.replace(tzinfo=dt.UTC).timestamp() for source, at in rows}

@@ -19,6 +19,12 @@ from pipelines.publish.ledger import RunStatus
 from pipelines.publish.warehouse_resource import first_failure
 
 
+def refresh_log(warehouse: Path) -> Path:
+    """The log of the latest refresh: Dagster's events of the run and dbt's console output. dbt's own
+    debug log (every statement) is <warehouse>/logs/dbt.log, appended and rotated by dbt (dbt_assets.py)."""
+    return warehouse / "logs" / "refresh-latest.log"
+
+
 def dagster_instance() -> DagsterInstance:
     """The instance in DAGSTER_HOME; a project-local folder when the variable is not set (read, never
     written: the process environment is not configuration storage)."""
@@ -55,7 +61,7 @@ class RefreshOutcome:
         return [b for b in self.batches if b.status == "rejected"]
 
 
-def run_refresh(sources: Path, warehouse: Path, log_level: str = "CRITICAL", postgres=None) -> RefreshOutcome:
+def run_refresh(sources: Path, warehouse: Path, log_level: str = "DEBUG", postgres=None) -> RefreshOutcome:
     """The refresh job, in-process; the job's lifecycle (pipelines.publish.warehouse_resource) takes the
     warehouse lock, recovers, rolls back and settles the run record, as for a scheduled run. `postgres`, a
     PostgresMirrorResource, replaces the code location's (passed as a resource, not run config: a URL's
@@ -64,15 +70,14 @@ def run_refresh(sources: Path, warehouse: Path, log_level: str = "CRITICAL", pos
     from pipelines.definitions import defs
 
     job = defs.resolve_job_def("refresh")
-    log_path = warehouse / "logs" / "refresh-latest.log"
+    log_path = refresh_log(warehouse)
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    # dbt's console output (hundreds of lines per build) goes to a log file, not the summary; so does
-    # Dagster's note that an unchanged refresh's skipped dbt step gated nothing.
-    logging.getLogger("dagster._core.execution.plan.active").setLevel(logging.ERROR)
+    # Dagster's events (debug level: every step and event) and dbt's console output go to a log file, not
+    # the summary; so does anything the run writes to stderr (library warnings). The CLI shows progress.
     # A Ctrl-C / SIGTERM can land while SQLAlchemy closes an instance connection; its pool then logs
     # the interrupt's stack trace although the run is settled and summarised as interrupted.
     logging.getLogger("sqlalchemy.pool").setLevel(logging.CRITICAL)
-    with log_path.open("w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
+    with log_path.open("w", encoding="utf-8") as log, contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
         result = _execute(job, sources, warehouse, log_level, postgres)
     return _summarise(result, warehouse)
 

@@ -32,6 +32,7 @@ def serving_database(context: AssetExecutionContext, warehouse: WarehouseResourc
         "tables": result["tables"],
     }
     (warehouse.folder("reports") / "last_publish.json").write_text(json.dumps(summary, indent=2))
+    warehouse.progress("publish", total=1, detail=f"{warehouse.serving_db.name} replaced ({result['batches']} batches)")
     return MaterializeResult(
         metadata={
             "batches_published": result["batches"],

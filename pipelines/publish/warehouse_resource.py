@@ -22,7 +22,13 @@ from pipelines.publish import ledger
 from pipelines.publish.ledger import ensure_schemas
 from pipelines.publish.lock import warehouse_lock
 from pipelines.publish.publication import recover
+from pipelines.publish.refresh_progress import ProgressEvent, report
 from pipelines.write.drop import scan_drop
+
+# Run tag with the run's outcome as the ledger settled it (published / unchanged / rejected / failed):
+# a rejected refresh is a successful Dagster run (its failed check is on the landing asset), so the
+# run list and the failure webhook (pipelines/failure_webhook.py) read the outcome here.
+OUTCOME_TAG = "sti/outcome"
 
 
 class WarehouseResource(ConfigurableResource):
@@ -53,6 +59,10 @@ class WarehouseResource(ConfigurableResource):
         path = self.root / name
         path.mkdir(parents=True, exist_ok=True)
         return path
+
+    def progress(self, stage: str, advance: int = 1, total: int | None = None, detail: str = "") -> None:
+        """How far the refresh is (pipelines/publish/refresh_progress.py); free when nobody listens."""
+        report(ProgressEvent(stage, advance, total, detail))
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -89,6 +99,8 @@ class WarehouseResource(ConfigurableResource):
             recover(self.root, con)
             outcome = ledger.close_run(con, run_id)
             batches = batches_of(con, run_id)
+        if context.instance:
+            context.instance.add_run_tags(run_id, {OUTCOME_TAG: str(outcome)})
         failures = context.instance.all_logs(run_id, of_type=DagsterEventType.STEP_FAILURE) if context.instance else []
         error = first_failure([entry.dagster_event for entry in failures if entry.dagster_event])
         write_report(self.folder("reports"), run_id, "refresh", str(outcome), batches,

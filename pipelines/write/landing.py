@@ -8,6 +8,7 @@ into `raw` and drops it.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -154,9 +155,15 @@ class LandingSummary:
 
 
 def land_new_batches(
-    con: duckdb.DuckDBPyConnection, drop: Path, source: str, refresh_id: str, skip_shas: set[str]
+    con: duckdb.DuckDBPyConnection,
+    drop: Path,
+    source: str,
+    refresh_id: str,
+    skip_shas: set[str],
+    on_file: Callable[[str, int], None] | None = None,
 ) -> LandingSummary:
-    """Land every file of `source` whose sha256 is not in `skip_shas`; record each in the ledger."""
+    """Land every file of `source` whose sha256 is not in `skip_shas`; record each in the ledger.
+    `on_file(file, rows)` is told of each file landed (the refresh's progress display)."""
     summary = LandingSummary()
     seen_now: set[str] = set()
     for path in batch_files(drop, source):
@@ -180,4 +187,6 @@ def land_new_batches(
         summary.files.append(batch.file)
         summary.rows += batch.row_count
         summary.findings += batch.findings
+        if on_file:
+            on_file(batch.file, batch.row_count)
     return summary

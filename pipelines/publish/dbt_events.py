@@ -1,0 +1,75 @@
+"""The Dagster events of a `dbt build`, with the build's progress reported and row counts and column
+lineage attached to the models.
+
+dagster-dbt turns each dbt event into Dagster events (`DbtCliEventMessage.to_default_asset_events`,
+what `DbtCliInvocation.stream()` does); this does the same, and on the way counts every node dbt
+finishes — models, seeds, tests and unit tests, against dbt's own total — for the progress display.
+`fetch_row_counts()` / `fetch_column_metadata()` then add `dagster/row_count` and the column schema and
+column lineage. With dbt-duckdb they read build.duckdb read-only once dbt has exited (DuckDB has one
+writer), so the events reach Dagster after the build; the progress is reported as dbt goes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from dagster_dbt import DbtCliInvocation
+from dagster_dbt.core.dbt_event_iterator import DbtEventIterator
+
+from pipelines.publish.warehouse_resource import WarehouseResource
+
+# dbt events that carry `index` / `total` but do not mean a node is done.
+_NOT_DONE = ("LogStartLine", "LogHookStartLine", "LogHookEndLine")
+
+
+def _node_done(raw_event: dict[str, Any]) -> tuple[int, str] | None:
+    """(dbt's node total, "node status") when this dbt event says a node finished: the result lines
+    dbt prints as "12 of 427 OK ..." carry `index` and the total (`num_models` for tests)."""
+    data = raw_event.get("data") or {}
+    total = data.get("total") or data.get("num_models")
+    if not total or "index" not in data or raw_event["info"]["name"] in _NOT_DONE:
+        return None
+    node = data.get("node_info") or {}
+    return int(total), f"{node.get('node_name', '?')} {node.get('node_status', '')}".strip()
+
+
+def build_events(invocation: DbtCliInvocation, warehouse: WarehouseResource) -> Iterator[Any]:
+    """The invocation's Dagster events, as `invocation.stream()` makes them, reporting each finished node."""
+    for message in invocation.stream_raw_events():
+        done = _node_done(message.raw_event)
+        if done:
+            warehouse.progress("dbt", total=done[0], detail=done[1])
+        yield from message.to_default_asset_events(
+            manifest=invocation.manifest,
+            dagster_dbt_translator=invocation.dagster_dbt_translator,
+            context=invocation.context,
+            target_path=invocation.target_path,
+            project=invocation.project,
+        )
+    warehouse.progress("metadata", advance=0, detail="reading row counts and column schemas from build.duckdb")
+
+
+def events_with_metadata(invocation: DbtCliInvocation, warehouse: WarehouseResource) -> Iterator[Any]:
+    """`build_events` with each model's row count, column schema and column lineage attached."""
+    events = DbtEventIterator(build_events(invocation, warehouse), invocation)
+    try:
+        yield from events.fetch_row_counts().fetch_column_metadata()
+    finally:
+        release_adapter(invocation)
+    warehouse.progress("metadata", total=1, detail="row counts and column lineage attached")
+
+
+def release_adapter(invocation: DbtCliInvocation) -> None:
+    """Close the read-only DuckDB database the metadata was read through. dbt-duckdb keeps it open for
+    the process (its connection manager's environment), and DuckDB refuses a read-write connection
+    to a file this process holds read-only: the publish step that follows would fail."""
+    adapter = invocation.adapter
+    if adapter is None:
+        return
+    adapter.cleanup_connections()
+    manager = type(adapter.connections)
+    environment = getattr(manager, "_ENV", None)
+    manager.close_all_connections()  # forgets the environment; closing it releases the file
+    if environment is not None and hasattr(environment, "close"):
+        environment.close()
