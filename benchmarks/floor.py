@@ -58,7 +58,8 @@ def compute(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
 
 def check(con: duckdb.DuckDBPyConnection, truth: Path) -> dict:
     """Per indicator: truth rows, floor rows, equal values, different values, missing, extra."""
-    run(con, f"""CREATE TEMP TABLE truth AS SELECT indicator_code, region_code, year::BIGINT AS year, value::DOUBLE AS value
+    run(con, f"""CREATE TEMP TABLE truth AS
+                 SELECT indicator_code, region_code, year::BIGINT AS year, value::DOUBLE AS value
                  FROM read_csv('{truth}', all_varchar = true)""")  # fmt: skip
     rows = run(
         con,
