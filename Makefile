@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test lint lint-sql lint-py ui bench clean bi-client
+.PHONY: setup run test lint lint-sql lint-py ui docs bench clean bi-client
 
 setup: $(STAMP)
 
@@ -49,6 +49,16 @@ ui: setup
 	DAGSTER_HOME=$${DAGSTER_HOME:-$(CURDIR)/.dagster_home} ; mkdir -p $$DAGSTER_HOME ; \
 	test -f $$DAGSTER_HOME/dagster.yaml || printf 'telemetry:\n  enabled: false\n' > $$DAGSTER_HOME/dagster.yaml ; \
 	PATH=$(CURDIR)/$(BIN):$$PATH DAGSTER_HOME=$$DAGSTER_HOME $(BIN)/dagster dev -w workspace.yaml
+
+# dbt docs (models, columns, tests, lineage graph, and the catalog: column types and row counts) of the
+# marts as built in $(WAREHOUSE)/build.duckdb, the build database of the last refresh (`make run` first).
+# One self-contained page: dbt_project/target/docs/static_index.html (open it in a browser; no server).
+WAREHOUSE ?= warehouse
+docs: setup
+	@test -f $(WAREHOUSE)/build.duckdb || { echo "no $(WAREHOUSE)/build.duckdb: run make run (or sti refresh) first"; exit 1; }
+	cd dbt_project && ../$(BIN)/dbt docs generate --static --target-path target/docs \
+	  --vars '{"build_db": "$(abspath $(WAREHOUSE))/build.duckdb"}'
+	@echo "dbt docs: dbt_project/target/docs/static_index.html"
 
 bench: setup
 	$(BIN)/python benchmarks/run.py

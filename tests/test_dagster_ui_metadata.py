@@ -238,3 +238,23 @@ def test_failed_and_rejected_refreshes_are_posted_to_the_webhook(story: Story, r
     ).for_run_failure()  # fmt: skip
     assert "STI_ALERT_WEBHOOK unset" in refresh_failure_webhook(unset).skip_message
     assert len(received) == 2
+
+
+def test_make_docs_builds_the_dbt_docs_against_the_build_database(good_warehouse, tmp_path):
+    import subprocess
+
+    repo = Path(__file__).resolve().parents[1]
+    warehouse = tmp_path / "warehouse"
+    shutil.copytree(good_warehouse, warehouse)
+    # -o: `setup` counts as done (the suite runs in the installed virtualenv; never re-install from a test)
+    made = subprocess.run(
+        ["make", "--no-print-directory", "-o", "setup", "-o", ".venv/.installed", "docs", f"WAREHOUSE={warehouse}"],
+        cwd=repo, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert made.returncode == 0, made.stdout + made.stderr
+    docs = repo / "dbt_project" / "target" / "docs"
+    assert "dbt docs: dbt_project/target/docs/static_index.html" in made.stdout
+    catalog = json.loads((docs / "catalog.json").read_text(encoding="utf-8"))
+    node = catalog["nodes"]["model.sti.fct_indicator_value"]
+    assert node["metadata"]["schema"] == "marts" and {"indicator_code", "value", "obs_status"} <= set(node["columns"])
+    assert (docs / "static_index.html").stat().st_size > 1_000_000  # manifest and catalog inlined: no server
