@@ -32,6 +32,7 @@ class RefreshDisplay:
         self._progress: Any = None
         self._tasks: dict[str, Any] = {}
         self._printed_quarter = 0
+        self._detail_width = 48
 
     def __enter__(self) -> RefreshDisplay:
         if self.live:
@@ -46,10 +47,12 @@ class RefreshDisplay:
             )
 
             self._progress = Progress(
-                SpinnerColumn(finished_text="[green]✓"), TextColumn("{task.description}"), BarColumn(),
+                SpinnerColumn(finished_text="[green]✓"), TextColumn("{task.description}"), BarColumn(bar_width=20),
                 MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("[dim]{task.fields[detail]}"),
                 console=Console(file=self.out), redirect_stdout=False, redirect_stderr=False,
             )  # fmt: skip
+            # the detail gives way on a narrow terminal, never the counts (the other columns take ~60)
+            self._detail_width = max(12, self._progress.console.width - 62)
             self._progress.start()
         return self
 
@@ -83,7 +86,9 @@ class RefreshDisplay:
             self._tasks[line] = self._progress.add_task(_TITLE[line], total=total, detail="")
         detail = event.detail
         if line == "check":
-            detail = f"{self.done['files']} new file(s), {self.done['suites']} audited · {event.detail}"
+            detail = f"{self.done['files']} new file(s), {self.done['suites']} audited"
+        if len(detail) > self._detail_width:  # a dbt test's name can be longer than a line
+            detail = detail[: self._detail_width - 1] + "…"
         self._progress.update(self._tasks[line], completed=done, total=total, detail=detail)
 
     def _print(self, event: ProgressEvent) -> None:
