@@ -30,14 +30,18 @@ from pipelines.publish.raw_assets import raw_key
 
 
 def build_source_freshness_checks() -> list[AssetChecksDefinition]:
+    """One `freshness_check` per raw/<source>; sources with the same threshold share a step."""
+    by_days: dict[int, list[str]] = {}
+    for source, spec in SOURCES.items():
+        by_days.setdefault(spec.max_days_without_batch, []).append(source)
     checks: list[AssetChecksDefinition] = []
     with warnings.catch_warnings():
         # "superseded by FreshnessPolicy": which cannot judge by the data's time (module docstring)
         warnings.simplefilter("ignore", SupersessionWarning)
-        for source, spec in SOURCES.items():
+        for days, sources in sorted(by_days.items()):
             checks += build_last_update_freshness_checks(
-                assets=[raw_key(source)],
-                lower_bound_delta=dt.timedelta(days=spec.max_days_without_batch),
+                assets=[raw_key(source) for source in sources],
+                lower_bound_delta=dt.timedelta(days=days),
                 severity=AssetCheckSeverity.WARN,
             )
     return checks
