@@ -49,6 +49,11 @@ def fig(rec: dict, key: str, field: str = "wall_s") -> float | None:
     return median([r[field] for r in ok_runs(runs_of(rec, key))])
 
 
+def cpu_of(rec: dict, key: str) -> float | None:
+    """Median CPU-seconds (user + system) of the process and the children it waited for."""
+    return median([r["user_s"] + r["sys_s"] for r in ok_runs(runs_of(rec, key))])
+
+
 def _fmt(v: float | None, digits: int = 1) -> str:
     return "–" if v is None else f"{v:,.{digits}f}"
 
@@ -73,9 +78,9 @@ def summary(records: dict[str, dict]) -> list[str]:
         "RSS of the process tree. † = some run of that scale was measured while other processes kept",
         f"≥ {BUSY_CORES} of the 2 cores busy on average (see each scale's table).",
         "",
-        "| scale | drop | floor s | full refresh s | × floor | unchanged s | one new file s | % of full | "
-        "validate s | × floor | floor RSS MB | full refresh RSS MB | runs |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| scale | drop | floor s | full refresh s | × floor | × floor in CPU s | unchanged s | one new file s "
+        "| % of full | validate s | × floor | floor RSS MB | full refresh RSS MB | runs |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for scale, rec in records.items():
         fl, full, noop, new, val = (fig(rec, k) for k in ("floor", "full", "unchanged", "new_file", "validate"))
@@ -89,7 +94,8 @@ def summary(records: dict[str, dict]) -> list[str]:
         d = rec["drop"]["summary"]
         lines.append(
             f"| {scale}{' †' if busy else ''} | {d['files']} files, {d['mb']:,} MB | {_fmt(fl, 2)} | {_fmt(full)} "
-            f"| {_ratio(full, fl)} | {_fmt(noop)} | {_fmt(new)} | {pct} | {_fmt(val)} | {_ratio(val, fl)} "
+            f"| {_ratio(full, fl)} | {_ratio(cpu_of(rec, 'full'), cpu_of(rec, 'floor'))} | {_fmt(noop)} | {_fmt(new)} "
+            f"| {pct} | {_fmt(val)} | {_ratio(val, fl)} "
             f"| {_fmt(fig(rec, 'floor', 'peak_tree_rss_mb'), 0)} | {_fmt(fig(rec, 'full', 'peak_tree_rss_mb'), 0)} "
             f"| {rec['runs']} |"
         )
@@ -162,11 +168,11 @@ def scale_section(scale: str, rec: dict) -> list[str]:
         lines.append("- rows: " + ", ".join(f"{k} {n:,}" for k, n in d["rows"].items()))
     lines += [
         "",
-        "| scenario | command | median wall s | each run, s | × floor | max process RSS MB | peak tree RSS MB "
-        "| RSS × floor | other cores busy, per run | exit |",
-        "|---|---|---:|---|---:|---:|---:|---:|---|---|",
+        "| scenario | command | median wall s | each run, s | × floor | CPU s | CPU × floor | max process RSS MB "
+        "| peak tree RSS MB | RSS × floor | other cores busy, per run | exit |",
+        "|---|---|---:|---|---:|---:|---:|---:|---:|---:|---|---|",
     ]
-    fl, fl_rss = fig(rec, "floor"), fig(rec, "floor", "peak_tree_rss_mb")
+    fl, fl_rss, fl_cpu = fig(rec, "floor"), fig(rec, "floor", "peak_tree_rss_mb"), cpu_of(rec, "floor")
     for key, label, command in SCENARIOS:
         runs = runs_of(rec, key)
         if not runs:
@@ -174,8 +180,10 @@ def scale_section(scale: str, rec: dict) -> list[str]:
         wall, rss = fig(rec, key), fig(rec, key, "peak_tree_rss_mb")
         each = ", ".join(f"{r['wall_s']:.1f}" for r in runs)
         exits = ", ".join(sorted({str(r["exit_code"]) for r in runs}))
+        cpu = cpu_of(rec, key)
         lines.append(
             f"| {label} | `{command}` | {_fmt(wall, 2)} | {each} | {_ratio(wall, fl)} "
+            f"| {_fmt(cpu)} | {_ratio(cpu, fl_cpu)} "
             f"| {_fmt(fig(rec, key, 'max_process_rss_mb'), 0)} | {_fmt(rss, 0)} | {_ratio(rss, fl_rss)} "
             f"| {_busy(runs)} | {exits} |"
         )
