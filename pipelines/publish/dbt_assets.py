@@ -61,8 +61,14 @@ def sti_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehous
     # and rotates; dagster-dbt's default is the per-invocation target dir, removed below.
     log_args = ["--log-path", str(warehouse.folder("logs")), "--log-format-file", "text", "--no-use-colors-file"]
     invocation = dbt.cli(["build", "--vars", build_db, *log_args], context=context, raise_on_error=False)
+    cwd = os.getcwd()
     try:
-        yield from events_with_metadata(invocation, warehouse)
+        try:
+            yield from events_with_metadata(invocation, warehouse)
+        finally:
+            # dagster-dbt's metadata threads each `pushd` into the dbt project; interleaved, they can leave
+            # the process in dbt_project/, where every relative path of the caller would then point.
+            os.chdir(cwd)
         if not invocation.is_successful():
             # A sentence naming each failed test and its failing rows, not "the dbt CLI process failed".
             try:

@@ -80,19 +80,30 @@ class WarehouseResource(ConfigurableResource):
         if run is None:  # a sensor or schedule evaluation reads paths only
             yield self
             return
-        with warehouse_lock(self.root, f"refresh run {run.run_id}"):
+        # Paths made absolute once, before any step runs: dagster-dbt changes the process's working
+        # directory to the dbt project while it reads metadata, so a relative `warehouse` resolved later
+        # (by another thread) would name dbt_project/warehouse.
+        run_paths = WarehouseResource(sources_dir=str(self.drop), warehouse_dir=str(self.root))
+        with run_paths._lifecycle(context, run.run_id, self.sources_dir) as resource:
+            yield resource
+
+    @contextmanager
+    def _lifecycle(
+        self, context: InitResourceContext, run_id: str, sources_as_given: str
+    ) -> Iterator[WarehouseResource]:
+        with warehouse_lock(self.root, f"refresh run {run_id}"):
             with self.connect() as con:
-                notes = recover(self.root, con, keep_refresh_id=run.run_id)
+                notes = recover(self.root, con, keep_refresh_id=run_id)
                 for note in notes:
                     context.log.warning(note)
-                ledger.fail_interrupted_runs(con, keep_refresh_id=run.run_id)
-                ledger.open_run(con, run.run_id, self.sources_dir, notes)
+                ledger.fail_interrupted_runs(con, keep_refresh_id=run_id)
+                ledger.open_run(con, run_id, sources_as_given, notes)
                 # What the drop holds besides batches is taken stock of once, before any step reads it.
-                ledger.record_drop_findings(con, run.run_id, scan_drop(self.drop).findings)
+                ledger.record_drop_findings(con, run_id, scan_drop(self.drop).findings)
             try:
                 yield self
             finally:
-                self._close(context, run.run_id)
+                self._close(context, run_id)
 
     def _close(self, context: InitResourceContext, run_id: str) -> None:
         with self.connect() as con:
