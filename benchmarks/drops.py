@@ -116,31 +116,95 @@ def drop_summary(drop: Path) -> dict:
 
 
 def generated_drop(scale: str, seed: int, tree: CodeTree, force: bool = False) -> tuple[Path, dict]:
-    """The cached drop of (scale, seed, generator) and its record: generation figure, size, rows."""
+    """The cached drop of (scale, seed, generator) and its record: generation figure, size, rows, repairs.
+
+    The record is kept beside the drop (`<drop>.json`), not inside it: a file at the top of a
+    drop is reported by the refresh.
+    """
     key = generator_key()
     drop = WORK / "drops" / f"{scale}-seed{seed}-{key}"
-    record_path = drop / ".bench-drop.json"
+    record_path = drop.with_name(drop.name + ".json")
+    old_place = drop / ".bench-drop.json"
+    if old_place.exists() and not record_path.exists():
+        old_place.rename(record_path)
     if record_path.exists() and not force:
         print(f"using the cached drop {drop.relative_to(REPO)}", flush=True)
-        return drop, json.loads(record_path.read_text(encoding="utf-8"))
-    shutil.rmtree(drop, ignore_errors=True)
-    drop.parent.mkdir(parents=True, exist_ok=True)
-    print(f"generating {drop.relative_to(REPO)} ...", flush=True)
-    command = [BIN / "sti", "generate", "--scale", scale, "--out", drop, "--seed", str(seed)]
-    m = measure(command, cwd=tree.root, env=tree.env(), log=WORK / f"generate-{scale}.log")
-    if m.exit_code != 0:
-        raise SystemExit(f"sti generate failed:\n{m.stdout_tail}")
-    record = {
-        "command": f"sti generate --scale {scale} --out benchmarks/work/drops/{drop.name} --seed {seed}",
-        "generator": key,
-        "generate": asdict(m),
-        "summary": drop_summary(drop),
-        "truth": (drop / "expected_indicators.csv").exists(),
-        "rows": _rows_from_log(m.stdout_tail),
-    }
+        record = json.loads(record_path.read_text(encoding="utf-8"))
+    else:
+        shutil.rmtree(drop, ignore_errors=True)
+        drop.parent.mkdir(parents=True, exist_ok=True)
+        print(f"generating {drop.relative_to(REPO)} ...", flush=True)
+        command = [BIN / "sti", "generate", "--scale", scale, "--out", drop, "--seed", str(seed)]
+        m = measure(command, cwd=tree.root, env=tree.env(), log=WORK / f"generate-{scale}.log")
+        if m.exit_code != 0:
+            raise SystemExit(f"sti generate failed:\n{m.stdout_tail}")
+        record = {
+            "command": f"sti generate --scale {scale} --out benchmarks/work/drops/{drop.name} --seed {seed}",
+            "generator": key,
+            "generate": asdict(m),
+            "summary": drop_summary(drop),
+            "truth": (drop / "expected_indicators.csv").exists(),
+            "rows": _rows_from_log(m.stdout_tail),
+        }
+        print(f"  {m.wall_s:.0f} s, {record['summary']['mb']} MB", flush=True)
+    if "repaired" not in record:
+        record["repaired"] = repair_duplicate_keys(drop)
+        for rel, n in record["repaired"].items():
+            print(f"  repaired {rel}: {n} row(s) repeating a key of the same file removed", flush=True)
     record_path.write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
-    print(f"  {m.wall_s:.0f} s, {record['summary']['mb']} MB", flush=True)
     return drop, record
+
+
+# Sources keyed by a generated name: at province scale and above the generator's synthetic
+# names collide, so a file can repeat a key, which the refresh rightly rejects (duplicate_key).
+NAME_KEYED = {"innovation_platforms": ("平台名称", "platform_name"), "incubators": ("载体名称", "carrier_name")}
+LEVEL_HEADERS = ("级别", "level")
+
+
+def repair_duplicate_keys(drop: Path) -> dict[str, int]:
+    """Remove the rows of a file that repeat an earlier row's (name, 级别) key in the same file.
+
+    A workaround for a generator defect, so that the benchmark measures a drop the refresh
+    accepts; every other byte of the file stays as written. Returns {file: rows removed}.
+    """
+    removed: dict[str, int] = {}
+    for source, names in NAME_KEYED.items():
+        for path in sorted((drop / source).glob("*.csv")):
+            raw = path.read_bytes()
+            bom = raw.startswith(b"\xef\xbb\xbf")
+            body = raw[3:] if bom else raw
+            try:
+                body.decode("utf-8")
+                encoding = "utf-8"
+            except UnicodeDecodeError:
+                encoding = "gb18030"
+            lines = body.split(b"\n")  # 0x0A is never part of a UTF-8 or GB18030 multi-byte character
+            header = next(csv.reader([lines[0].decode(encoding).rstrip("\r")]))
+            cols = [h.strip() for h in header]
+            name_at = next((cols.index(h) for h in names if h in cols), None)
+            level_at = next((cols.index(h) for h in LEVEL_HEADERS if h in cols), None)
+            if name_at is None or level_at is None:
+                continue
+            seen: set[tuple[str, str]] = set()
+            kept = [lines[0]]
+            dropped = 0
+            for line in lines[1:]:
+                text = line.decode(encoding).rstrip("\r")
+                if not text:
+                    kept.append(line)
+                    continue
+                row = next(csv.reader([text]))
+                name = row[name_at].strip().replace("（", "(").replace("）", ")")
+                key = (name, row[level_at].strip())
+                if key in seen:
+                    dropped += 1
+                    continue
+                seen.add(key)
+                kept.append(line)
+            if dropped:
+                path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + b"\n".join(kept))
+                removed[f"{source}/{path.name}"] = dropped
+    return removed
 
 
 def _rows_from_log(text: str) -> dict[str, int]:

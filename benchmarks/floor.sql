@@ -292,11 +292,31 @@ FROM contract WHERE year IN (SELECT year FROM spine) GROUP BY year, region
 ;
 
 -- ---------------------------------------------------------------------------------------
--- Roll-up: a region's figure covers its own rows and those of every descendant.
+-- Roll-up: a region's figure covers its own rows and those of every descendant. A count of
+-- distinct entities: an entity that a set places in one region only (most) adds 1 to that
+-- region and each ancestor, so those are counted per region first and summed up the tree; only
+-- the entities of several regions are made distinct per ancestor.
 CREATE TEMP TABLE set_value AS
-SELECT m.set_name, c.ancestor AS region, m.year, count(DISTINCT m.entity)::DOUBLE AS value
-FROM (SELECT DISTINCT * FROM members WHERE set_name IS NOT NULL) AS m
-JOIN closure AS c ON c.descendant = m.region
+WITH entity AS (
+    SELECT set_name, year, entity, min(region) AS region, count(DISTINCT region) AS regions
+    FROM members WHERE set_name IS NOT NULL AND region IS NOT NULL
+    GROUP BY ALL
+),
+single AS (
+    SELECT set_name, year, region, count(*) AS n FROM entity WHERE regions = 1 GROUP BY ALL
+),
+multi AS (
+    SELECT DISTINCT m.set_name, c.ancestor AS region, m.year, m.entity
+    FROM members AS m
+    SEMI JOIN (SELECT set_name, year, entity FROM entity WHERE regions > 1) AS e USING (set_name, year, entity)
+    JOIN closure AS c ON c.descendant = m.region
+)
+SELECT set_name, region, year, sum(n)::DOUBLE AS value
+FROM (
+    SELECT s.set_name, c.ancestor AS region, s.year, s.n FROM single AS s JOIN closure AS c ON c.descendant = s.region
+    UNION ALL
+    SELECT set_name, region, year, count(*) FROM multi GROUP BY ALL
+)
 GROUP BY ALL
 UNION ALL
 SELECT a.set_name, c.ancestor, a.year, sum(a.amount)

@@ -123,7 +123,8 @@ def _expr(col: Column, cell: str, factor: float) -> str:
     if col.kind in ("text", "uscc", "region"):
         return v
     if col.kind == "date":
-        return f"try_strptime({v}, {DATE_FORMATS})::DATE"
+        # ISO dates by the fast cast (it reads only year-month-day order), the other styles by format
+        return f"coalesce(try_cast({v} AS DATE), try_strptime({v}, {DATE_FORMATS})::DATE)"
     if col.kind in ("money", "number"):
         number = f"try_cast(replace(replace({v}, ',', ''), '，', '') AS DOUBLE)"
         return number if factor == 1.0 else f"{number} * {factor!r}"
@@ -139,7 +140,9 @@ def _expr(col: Column, cell: str, factor: float) -> str:
         for canonical, aliases in col.values.items():
             names = sorted({norm(canonical), *(norm(a) for a in aliases)})
             whens.append(f"WHEN {folded} IN ({', '.join(_lit(n) for n in names)}) THEN {_lit(canonical)}")
-        return f"CASE {' '.join(whens)} ELSE {v} END"
+        canonical = ", ".join(_lit(c) for c in col.values)
+        # the regexp only for cells not already written in their canonical form
+        return f"CASE WHEN {v} IN ({canonical}) THEN {v} {' '.join(whens)} ELSE {v} END"
     raise ValueError(col.kind)
 
 

@@ -166,6 +166,15 @@ def scale_section(scale: str, rec: dict) -> list[str]:
     ]
     if d.get("rows"):
         lines.append("- rows: " + ", ".join(f"{k} {n:,}" for k, n in d["rows"].items()))
+    if d.get("repaired"):
+        fixed = ", ".join(f"{f} ({n})" for f, n in d["repaired"].items())
+        lines.append(f"- drop repaired before measuring (generator defect: synthetic names collide, a file repeats a "
+                     f"key, which the refresh rejects): rows repeating a key of the same file removed from {fixed}")
+    if rec.get("floor_code"):
+        lines.append(f"- floor code: {rec['floor_code']}")
+    for u in rec.get("updates", []):
+        lines.append(f"- re-measured {u['date']}: {', '.join(u['scenarios'])} (`{u['command']}`; floor code "
+                     f"{u.get('floor_code')}); the other scenarios are from the first command")
     lines += [
         "",
         "| scenario | command | median wall s | each run, s | × floor | CPU s | CPU × floor | max process RSS MB "

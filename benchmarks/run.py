@@ -29,12 +29,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from drops import REPO, WORK, code_tree, generated_drop, prepare  # noqa: E402
+from drops import REPO, WORK, code_tree, generated_drop, git, prepare  # noqa: E402
 from measure import machine  # noqa: E402
 from results_md import SCALES, render  # noqa: E402
 from scenarios import Context, floor, floor_check, gx, refresh_cycle, validate  # noqa: E402
 
 RESULTS = REPO / "benchmarks" / "results"
+FLOOR_FILES = ("benchmarks/floor.py", "benchmarks/floor_read.py", "benchmarks/floor.sql")
+
+
+def floor_code() -> str:
+    """The floor's own version: the last commit of its files, marked when they have local changes."""
+    commit = git("log", "-1", "--format=%h", "--", *FLOOR_FILES)
+    return commit + ("+local changes" if git("status", "--porcelain", "--", *FLOOR_FILES) else "")
 SCENARIOS = ("floor", "validate", "refresh", "gx")
 
 
@@ -53,6 +60,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--gx-rows", type=int, default=1_000_000)
     parser.add_argument("--regenerate", action="store_true", help="write the drops again even if cached")
     parser.add_argument("--keep", action="store_true", help="keep each run's warehouse and drop copy")
+    parser.add_argument("--merge", action="store_true",
+                        help="keep the scenarios of the existing benchmarks/results/<scale>.json not measured now")
     parser.add_argument("--generate-only", action="store_true", help="generate (and record) the drops, measure nothing")
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "RESULTS.md")
     parser.add_argument("--render-only", action="store_true", help="rewrite RESULTS.md from benchmarks/results/")
@@ -94,7 +103,25 @@ def main(argv: list[str] | None = None) -> int:
             "refresh": [],
             "gx": [],
         }
+        rec["floor_code"] = floor_code()
         path = RESULTS / f"{scale}.json"
+        if args.merge and path.exists():
+            old = json.loads(path.read_text(encoding="utf-8"))
+            if old.get("seed") == args.seed and old.get("drop", {}).get("generator") == drop_record.get("generator"):
+                measured = {"floor", "floor_check"} if "floor" in scenarios else set()
+                measured |= {s for s in ("validate", "refresh", "gx") if s in scenarios}
+                updates = old.get("updates", []) + [
+                    {"date": rec["date"], "command": command, "scenarios": sorted(measured),
+                     "code": rec["code"]["describe"], "floor_code": rec["floor_code"]}  # fmt: skip
+                ]
+                for key in ("floor", "floor_check", "validate", "refresh", "gx"):
+                    if key not in measured and key in old:
+                        rec[key] = old[key]
+                for key in ("command", "date", "code", "runs", "machine"):
+                    rec[key] = old[key]
+                if "floor" not in measured:
+                    rec["floor_code"] = old.get("floor_code")
+                rec["updates"] = updates
 
         def save(rec: dict = rec, path: Path = path) -> None:
             path.write_text(json.dumps(rec, ensure_ascii=False, indent=1, default=str) + "\n", encoding="utf-8")

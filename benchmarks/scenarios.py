@@ -87,15 +87,16 @@ def floor_check(ctx: Context) -> dict | None:
 
 def validate(ctx: Context, i: int) -> dict:
     print(f"sti validate, run {i}", flush=True)
+    drop = linked_copy(ctx.drop, ctx.work / f"validate-drop-{i}")
     warehouse, home = ctx.work / f"validate-warehouse-{i}", ctx.work / f"validate-dagster-{i}"
     for p in (warehouse, home):
         shutil.rmtree(p, ignore_errors=True)
     home.mkdir(parents=True)
-    command = [STI, "validate", ctx.drop, "--warehouse", warehouse]
+    command = [STI, "validate", drop, "--warehouse", warehouse]
     env = ctx.tree.env(DAGSTER_HOME=str(home))
     m = asdict(measure(command, cwd=ctx.tree.root, env=env, log=ctx.log(f"validate-{i}")))
     _say("validate", m)
-    for p in (warehouse, home):
+    for p in (drop, warehouse, home):
         shutil.rmtree(p, ignore_errors=True)
     return m
 
