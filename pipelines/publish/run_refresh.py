@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import logging
 import os
@@ -77,9 +78,42 @@ def run_refresh(sources: Path, warehouse: Path, log_level: str = "DEBUG", postgr
     # A Ctrl-C / SIGTERM can land while SQLAlchemy closes an instance connection; its pool then logs
     # the interrupt's stack trace although the run is settled and summarised as interrupted.
     logging.getLogger("sqlalchemy.pool").setLevel(logging.CRITICAL)
-    with log_path.open("w", encoding="utf-8") as log, contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
+    with _RunLog(log_path) as log, contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
         result = _execute(job, sources, warehouse, log_level, postgres)
     return _summarise(result, warehouse)
+
+
+class _RunLog(io.TextIOBase):
+    """The refresh's log file, which gives up writing when the disk is full: the run's outcome (a full
+    disk is one: the failed step says so) must still be summarised, not replaced by the log's OSError."""
+
+    def __init__(self, path: Path) -> None:
+        self._file: io.TextIOWrapper | None = path.open("w", encoding="utf-8")
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        self._guard(lambda f: f.write(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self._guard(lambda f: f.flush())
+
+    def close(self) -> None:
+        self._guard(lambda f: f.close())
+        self._file = None
+        super().close()
+
+    def _guard(self, action) -> None:
+        if self._file is None:
+            return
+        try:
+            action(self._file)
+        except OSError:
+            with contextlib.suppress(OSError):
+                self._file.close()
+            self._file = None
 
 
 def _execute(job, sources: Path, warehouse: Path, log_level: str, postgres=None) -> ExecuteInProcessResult:
