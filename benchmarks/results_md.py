@@ -279,7 +279,7 @@ def machine_section(records: dict[str, dict]) -> list[str]:
 
 HEADER = """# Benchmarks
 
-Written by `make bench` (`python benchmarks/run.py`; `--scales city,province --runs 3`, `--revision HEAD`,
+Written by `make bench` (`python benchmarks/run.py`: city and province, 3 runs; `--scales`, `--runs`, `--revision HEAD`,
 `--render-only`: see `python benchmarks/run.py --help`). Each measured command runs as its own child
 process, as a user would run it, measured from outside: wall time, the peak RSS of the largest single
 process (`wait4` ru_maxrss: sti, or its dbt child) and the peak of the summed RSS of the process tree
