@@ -662,3 +662,43 @@ def test_check_digits() -> None:
     # weights 2,3,4,5,6,7,8,9,2,3,4,5 over the 12 digits, mod 11, 10 -> X
     total = sum(int(c) * w for c, w in zip(n, (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5), strict=True))
     assert patent_check_char(n) == ("X" if total % 11 == 10 else str(total % 11))
+
+
+# --------------------------------------------------------------------------------------
+def _repeated_keys(df: pd.DataFrame, name: str) -> pd.DataFrame:
+    key = df[name].astype(str).str.strip().str.replace("（", "(").str.replace("）", ")")
+    return df[df.assign(_key=key).duplicated(["_file", "_key", "level"], keep=False)]
+
+
+def test_crowded_unit_names_stay_unique() -> None:
+    """Regression: at province scale a unit's many platforms of one institute and type ran out
+    of domain words, and the serial fallback gave two platforms the same 第2 name, so a list
+    repeated its key (平台名称, 级别) and the refresh rejected the file (duplicate_key)."""
+    from dataclasses import replace
+
+    from pipelines.generate.enterprises import build_pool
+    from pipelines.generate.incubators import incubator_rows
+    from pipelines.generate.platforms import _unique, platform_rows
+    from pipelines.generate.profiles import volumes_for
+    from pipelines.generate.regions import SAMPLE_REGIONS, SAMPLE_UNITS
+
+    # the naming step alone: 2 stems (one with brackets) x 2 tails x 26 domains, far fewer than 3000
+    n = 3000
+    stem = np.array(["恒瑞电气（常州）", "常州理工学院"] * (n // 2), dtype=object)
+    tail = np.array(["重点实验室", "研究院", "重点实验室"] * (n // 3), dtype=object)
+    names = _unique(np.random.default_rng(0), stem, tail, np.zeros(n, dtype=bool))
+    key = pd.Series(names).str.replace("（", "(").str.replace("）", ")")
+    assert not key.duplicated().any()
+    assert all(str(x).startswith(str(s)) and str(x).endswith(str(t)) for x, s, t in zip(names, stem, tail, strict=True))
+
+    # a whole crowded unit (黔江, small firm pool) with province-sized platform and carrier volumes
+    unit = SAMPLE_UNITS[2]
+    vol = replace(volumes_for(unit, 0, 0.0), other_platforms=(400.0, 600.0), carriers=3000)
+    pool = build_pool(unit, vol, {r.code: r for r in SAMPLE_REGIONS}, np.random.default_rng([7, 1]))
+    valid = np.zeros((pool.n, 6), dtype=bool)
+    platforms = platform_rows(pool, vol, valid, np.random.default_rng([7, 8]), "city").df
+    assert len(platforms) > 5000
+    assert _repeated_keys(platforms, "platform_name").empty
+    carriers = incubator_rows(pool, vol, np.random.default_rng([7, 7]), "city", set()).df
+    assert carriers["carrier_name"].nunique() > 2500
+    assert _repeated_keys(carriers, "carrier_name").empty

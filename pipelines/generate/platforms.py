@@ -78,23 +78,39 @@ def _pick_hosts(pool: Pool, valid: np.ndarray, rng: np.random.Generator, n: int)
     return rng.choice(pool.n, size=n, p=w / w.sum())
 
 
+def _bracket_key(names: np.ndarray) -> pd.Series:
+    """Names as the platform's identity: full- and half-width brackets alike."""
+    return pd.Series(names, dtype=object).str.replace("（", "(").str.replace("）", ")")
+
+
 def _unique(rng: np.random.Generator, stem: np.ndarray, tail: np.ndarray, plain: np.ndarray) -> np.ndarray:
     """stem + domain + tail (`plain` rows without a domain word), a new domain word where a
-    name repeats (compared with brackets unified), a number at last."""
+    name repeats (compared with brackets unified), a serial number at last: 第k, k the
+    name's place among its repeats or, if that name is taken too, the next free k.
+
+    A crowded unit (many platforms of one institute and type) runs out of domain words, and
+    two different repeated names of one stem and tail then got the same 第k, so two
+    platforms shared a name (a file repeating its key); the serial now skips taken names.
+    """
     domains = np.array(PLATFORM_DOMAINS, dtype=object)
     n = len(stem)
     names = np.where(plain, stem + tail, stem + domains[rng.integers(0, len(domains), n)] + tail)
-    for attempt in range(10):
-        key = pd.Series(names).str.replace("（", "(").str.replace("）", ")")
-        dup = key.duplicated().to_numpy()
+    for _ in range(8):
+        dup = _bracket_key(names).duplicated().to_numpy()
         if not dup.any():
-            break
-        k = int(dup.sum())
-        if attempt < 8:
-            names[dup] = stem[dup] + domains[rng.integers(0, len(domains), k)] + tail[dup]
-        else:
-            serial = key.groupby(key).cumcount().to_numpy()[dup] + 1
-            names[dup] = stem[dup] + np.array([f"第{s}" for s in serial], dtype=object) + tail[dup]
+            return names
+        names[dup] = stem[dup] + domains[rng.integers(0, len(domains), int(dup.sum()))] + tail[dup]
+    key = _bracket_key(names)
+    dup = key.duplicated().to_numpy()
+    if dup.any():
+        serial = key.groupby(key).cumcount().to_numpy() + 1
+        taken = set(key[~dup])
+        for i in np.flatnonzero(dup):
+            k = int(serial[i])
+            while (name := f"{stem[i]}第{k}{tail[i]}").replace("（", "(").replace("）", ")") in taken:
+                k += 1
+            taken.add(name.replace("（", "(").replace("）", ")"))
+            names[i] = name
     return names
 
 
