@@ -19,8 +19,9 @@ from pipelines.contract.sources import SOURCES, Source
 from pipelines.publish import ledger
 from pipelines.write.convert import convert, load_strings
 from pipelines.write.drop import batch_files
-from pipelines.write.headers import match_header
-from pipelines.write.readers import ReadError, note_findings, open_batch
+from pipelines.write.duckdb_csv import load_csv_strings
+from pipelines.write.headers import HeaderMatch, match_header
+from pipelines.write.readers import OpenedFile, ReadError, note_findings, open_batch
 
 
 def sha256_of(path: Path) -> str:
@@ -68,8 +69,8 @@ def land_file(con: duckdb.DuckDBPyConnection, source_name: str, drop: Path, path
         batch.header_map = {m.column.name: m.header for m in match.columns}
         con.execute("CREATE SCHEMA IF NOT EXISTS landing")
         token = sha256[:16]
-        strings = f"landing.s_{token}"
-        batch.row_count = load_strings(con, strings, match.columns, match.extra, opened.rows)
+        strings = f"s_{token}"  # a temporary table of this connection
+        batch.row_count = _load_strings(con, strings, match, opened)
         table = landing_table(sha256)
         batch.findings += convert(con, source, strings, table, match.columns, rel, token)
         con.execute(f"DROP TABLE IF EXISTS {strings}")
@@ -87,6 +88,17 @@ def land_file(con: duckdb.DuckDBPyConnection, source_name: str, drop: Path, path
             )
         )
     return batch
+
+
+def _load_strings(con: duckdb.DuckDBPyConnection, table: str, match: HeaderMatch, opened: OpenedFile) -> int:
+    """Fill the strings table: by DuckDB's CSV reader when it provably reads the file as the
+    Python reader does (large CSVs), else from the Python rows."""
+    if opened.csv_layout is not None:
+        count = load_csv_strings(con, table, opened.csv_layout, match.columns, match.extra)
+        if count is not None:
+            opened.close()
+            return count
+    return load_strings(con, table, match.columns, match.extra, opened.rows)
 
 
 def _header_findings(source: Source, file: str, match, header_row: int) -> list[Finding]:

@@ -12,12 +12,13 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipelines.audit.findings import Finding
 from pipelines.contract.sources import Source
+from pipelines.write.duckdb_csv import CsvLayout
 from pipelines.write.headers import header_score
 
 HEADER_SEARCH_ROWS = 30
@@ -58,6 +59,9 @@ class OpenedFile:
     rows: Iterator[list[Row]]  # chunks of data rows after the header
     notes: list[ReadNote] = field(default_factory=list)  # e.g. hidden sheets that were not read
     sheet: str | None = None  # xlsx: the title of the sheet that was read
+    # CSV whose title and header rows are one line each: DuckDB may read the data part instead of `rows`
+    csv_layout: CsvLayout | None = None
+    close: Callable[[], None] = lambda: None  # releases the file when `rows` is not read to its end
 
 
 def note_findings(source: str, file: str, opened: OpenedFile) -> list[Finding]:
@@ -107,7 +111,7 @@ def _mostly_utf8(path: Path, sample: int = 4 << 20) -> bool:
     with path.open("rb") as fh:
         text = fh.read(sample).decode("utf-8", errors="replace")
     bad = text.count("\ufffd")
-    good = sum(1 for ch in text if ord(ch) > 0x7F) - bad
+    good = len(text) - len(text.encode("ascii", "ignore")) - bad  # non-ASCII characters, counted in C
     return good > 0 and good >= 20 * bad
 
 
@@ -208,7 +212,11 @@ def open_csv(source: Source, path: Path) -> OpenedFile:
         yield from head[idx + 1 :]
         yield from rows
 
-    return OpenedFile(header_row, list(header), encoding, _chunks(data()))
+    # DuckDB skips lines, not records: only when each row above the data is one line (an empty
+    # line is a row of its own) is the header's line number the count of lines to skip.
+    one_line_each = all(n == i for i, (n, _cells) in enumerate(head[: idx + 1], start=1))
+    layout = CsvLayout(path, encoding, header_row, len(header)) if one_line_each else None
+    return OpenedFile(header_row, list(header), encoding, _chunks(data()), csv_layout=layout, close=fh.close)
 
 
 def _cell_text(value: object) -> str | None:
