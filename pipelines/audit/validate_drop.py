@@ -15,6 +15,7 @@ import duckdb
 from pipelines.audit.landed_batches import audit_source
 from pipelines.audit.validation_report import batches_of, write_report
 from pipelines.contract.sources import REGIONS, SOURCES
+from pipelines.publish import duckdb_config
 from pipelines.publish.ledger import ensure_schemas, record_drop_findings
 from pipelines.publish.lock import WarehouseBusy
 from pipelines.publish.serving_file import sql_path
@@ -26,7 +27,7 @@ def validate_drop(drop: Path, warehouse: Path) -> tuple[list[dict], Path | None]
     refresh_id = f"validate-{uuid.uuid4().hex[:12]}"
     build_db = warehouse / "build.duckdb"
     with tempfile.TemporaryDirectory(prefix="sti-validate-") as scratch:
-        con = duckdb.connect(str(Path(scratch) / "validate.duckdb"))
+        con = duckdb_config.connect(Path(scratch) / "validate.duckdb")
         try:
             ensure_schemas(con)
             if build_db.exists():

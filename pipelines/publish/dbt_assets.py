@@ -18,6 +18,7 @@ from dagster import AssetCheckSpec, AssetExecutionContext, AssetKey, AssetSpec, 
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from pipelines.project import sti_dbt_project
+from pipelines.publish import duckdb_config
 from pipelines.publish.dbt_events import events_with_metadata
 from pipelines.publish.publication import DISK_FULL_MARKERS
 from pipelines.publish.warehouse_resource import WarehouseResource
@@ -55,12 +56,18 @@ class StiDbtTranslator(DagsterDbtTranslator):
 
 @dbt_assets(manifest=sti_dbt_project.manifest_path, dagster_dbt_translator=StiDbtTranslator())
 def sti_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource) -> Iterator:
-    # The build database of this run's warehouse, for this invocation only (profiles.yml reads the var).
-    build_db = json.dumps({"build_db": str(warehouse.build_db)}, ensure_ascii=False)
+    # The build database of this run's warehouse and the memory DuckDB may take, for this invocation only
+    # (profiles.yml reads the vars).
+    dbt_vars = json.dumps(
+        {"build_db": str(warehouse.build_db), "memory_limit": duckdb_config.memory_limit()}, ensure_ascii=False
+    )
     # dbt's own debug log (every SQL statement) goes to <warehouse>/logs/dbt.log, which dbt appends to
     # and rotates; dagster-dbt's default is the per-invocation target dir, removed below.
     log_args = ["--log-path", str(warehouse.folder("logs")), "--log-format-file", "text", "--no-use-colors-file"]
-    invocation = dbt.cli(["build", "--vars", build_db, *log_args], context=context, raise_on_error=False)
+    # Unit tests check the formulas on fixed inputs, not this refresh's data: dbt's advice is to run them in
+    # development and CI only (`make test` does: tests/test_dbt_unit_tests.py), not in every production build.
+    build = ["build", "--exclude-resource-type", "unit_test", "--vars", dbt_vars]
+    invocation = dbt.cli([*build, *log_args], context=context, raise_on_error=False)
     cwd = os.getcwd()
     try:
         try:

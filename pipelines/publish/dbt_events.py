@@ -3,10 +3,11 @@ lineage attached to the models.
 
 dagster-dbt turns each dbt event into Dagster events (`DbtCliEventMessage.to_default_asset_events`,
 what `DbtCliInvocation.stream()` does); this does the same, and on the way counts every node dbt
-finishes — models, seeds, tests and unit tests, against dbt's own total — for the progress display.
+finishes — models, seeds and tests, against dbt's own total — for the progress display.
 `fetch_row_counts()` / `fetch_column_metadata()` then add `dagster/row_count` and the column schema and
-column lineage. With dbt-duckdb they read build.duckdb read-only once dbt has exited (DuckDB has one
-writer), so the events reach Dagster after the build; the progress is reported as dbt goes.
+column lineage (the latter two worked out once per version of the project: `column_metadata_cache.py`).
+With dbt-duckdb they read build.duckdb read-only once dbt has exited (DuckDB has one writer), so the
+events reach Dagster after the build; the progress is reported as dbt goes.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 from dagster_dbt import DbtCliInvocation
 from dagster_dbt.core.dbt_event_iterator import DbtEventIterator
 
+from pipelines.publish.column_metadata_cache import ColumnMetadataCache, cache_key
 from pipelines.publish.warehouse_resource import WarehouseResource
 
 # dbt events that carry `index` / `total` but do not mean a node is done.
@@ -62,7 +64,13 @@ def events_with_metadata(invocation: DbtCliInvocation, warehouse: WarehouseResou
     events = list(build_events(invocation, warehouse))  # dbt runs here
     try:
         events = list(DbtEventIterator(iter(events), invocation).fetch_row_counts())
-        events = list(DbtEventIterator(iter(events), invocation).fetch_column_metadata())
+        cache = ColumnMetadataCache(warehouse.folder("cache") / "dbt_column_metadata.json", cache_key())
+        cached = cache.load()
+        with_columns = ColumnMetadataCache.attach(events, cached) if cached is not None else None
+        if with_columns is None:
+            with_columns = list(DbtEventIterator(iter(events), invocation).fetch_column_metadata())
+            cache.save(with_columns)
+        events = with_columns
     finally:
         release_adapter(invocation)
     warehouse.progress("metadata", total=1, detail="row counts and column lineage attached")

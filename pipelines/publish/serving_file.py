@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import duckdb
+from pipelines.publish import duckdb_config
 
 # Readable by every DuckDB 1.x (1.0 and later) as well as 2.x.
 SERVING_STORAGE_VERSION = "v1.0.0"
@@ -27,8 +27,10 @@ def sql_path(path: Path) -> str:
 def write_serving_file(build_db: Path, target: Path) -> list[str]:
     """Write every table/view of build schema `marts` as a table of schema `marts` in a new file
     `target`, synced to disk; return the table names. Renaming it into place is the caller's step."""
-    con = duckdb.connect()
+    con = duckdb_config.connect()
     try:
+        # An in-memory database spills to ./.tmp by default: to build.duckdb's own spill folder instead.
+        con.execute(f"SET temp_directory = '{sql_path(build_db.with_name(build_db.name + '.tmp'))}'")
         con.execute(f"ATTACH '{sql_path(target)}' AS serving (STORAGE_VERSION '{SERVING_STORAGE_VERSION}')")
         con.execute("USE serving")
         con.execute(f"ATTACH '{sql_path(build_db)}' AS build (READ_ONLY)")

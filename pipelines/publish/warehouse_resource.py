@@ -18,7 +18,7 @@ import duckdb
 from dagster import ConfigurableResource, DagsterEventType, InitResourceContext
 
 from pipelines.audit.validation_report import batches_of, write_report
-from pipelines.publish import ledger
+from pipelines.publish import duckdb_config, ledger
 from pipelines.publish.ledger import ensure_schemas
 from pipelines.publish.lock import warehouse_lock
 from pipelines.publish.publication import recover
@@ -67,7 +67,7 @@ class WarehouseResource(ConfigurableResource):
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """Read-write connection to build.duckdb; closed on exit so dbt can open the file."""
-        con = duckdb.connect(str(self.build_db))
+        con = duckdb_config.connect(self.build_db)
         try:
             ensure_schemas(con)
             yield con

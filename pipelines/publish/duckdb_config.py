@@ -1,0 +1,34 @@
+"""How much memory DuckDB may take, the same for every connection a refresh opens and for dbt.
+
+DuckDB's default is 80 % of the machine's memory per database instance; a refresh holds two at once
+(its own process and dbt's), and GX's pandas frames come on top. With a limit DuckDB spills to a
+temporary folder beside the database file instead (`<file>.tmp`), so a national drop fits one machine.
+`STI_DUCKDB_MEMORY_LIMIT` sets it (`8GB`, `40%`, anything DuckDB's `memory_limit` accepts).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+
+MEMORY_LIMIT_ENV = "STI_DUCKDB_MEMORY_LIMIT"
+DEFAULT_MEMORY_LIMIT = "40%"
+
+
+def memory_limit() -> str:
+    return os.environ.get(MEMORY_LIMIT_ENV, "").strip() or DEFAULT_MEMORY_LIMIT
+
+
+def connect(path: Path | str = ":memory:", read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection under the configured memory limit (a bad value fails here, naming the variable)."""
+    try:
+        return duckdb.connect(str(path), read_only=read_only, config={"memory_limit": memory_limit()})
+    except (duckdb.InvalidInputException, duckdb.ParserException) as exc:
+        if os.environ.get(MEMORY_LIMIT_ENV, "").strip() and "memory" in str(exc).lower():
+            raise ValueError(
+                f"{MEMORY_LIMIT_ENV}={os.environ[MEMORY_LIMIT_ENV]!r} is not a memory limit DuckDB accepts ({exc}); "
+                "fix: write it like 8GB, 512MB or 40%"
+            ) from exc
+        raise
