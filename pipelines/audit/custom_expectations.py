@@ -20,19 +20,42 @@ from great_expectations.expectations.metrics import (
     column_condition_partial,
 )
 
-from pipelines.contract.uscc import is_valid_uscc
+from pipelines.contract.uscc import _USCC_WEIGHTS, USCC_CHARSET
 
 
 def uscc_mask(column: pd.Series) -> pd.Series:
     """Boolean Series: is each (non-null) value a valid USCC?
 
     Codes repeat a lot (one enterprise, many patents / years), so the check runs once per
-    distinct value and is mapped back — linear in rows, Python work only per distinct code.
+    distinct value and is mapped back. The distinct values are checked by `valid_uscc_array`
+    (numpy, the same test as `is_valid_uscc`) — linear in rows, no Python loop per code.
     """
     codes, uniques = pd.factorize(column, use_na_sentinel=True)
-    ok = np.fromiter((is_valid_uscc(u) for u in uniques), dtype=bool, count=len(uniques))
+    ok = valid_uscc_array(np.asarray(uniques, dtype=object))
     ok = np.append(ok, False)  # index -1 (NA) -> False; GX drops nulls before anyway
     return pd.Series(ok[codes], index=column.index)
+
+
+# Value of each code point in the USCC alphabet, -1 outside it (only ASCII can be in it).
+_VALUE_OF = np.full(128, -1, dtype=np.int8)
+_VALUE_OF[[ord(c) for c in USCC_CHARSET]] = np.arange(len(USCC_CHARSET))
+_WEIGHTS = np.array(_USCC_WEIGHTS, dtype=np.int64)
+
+
+def valid_uscc_array(values: np.ndarray) -> np.ndarray:
+    """`is_valid_uscc` of each value of an object array, vectorised: an 18-character str in the
+    USCC alphabet with digits at characters 3-8 and a matching check character."""
+    ok = np.zeros(len(values), dtype=bool)
+    candidates = np.flatnonzero([isinstance(v, str) and len(v) == 18 for v in values])
+    if not len(candidates):
+        return ok
+    chars = np.array(values[candidates].tolist(), dtype="<U18").view(np.uint32).reshape(-1, 18)
+    digits = _VALUE_OF[np.minimum(chars, 127)]  # 127 (DEL) stands for every non-ASCII character
+    in_alphabet = (digits >= 0).all(axis=1)
+    division_digits = (digits[:, 2:8] < 10).all(axis=1)  # the alphabet's first ten are 0-9
+    check = (31 - (digits[:, :17] @ _WEIGHTS) % 31) % 31
+    ok[candidates] = in_alphabet & division_digits & (check == digits[:, 17])
+    return ok
 
 
 class ColumnValuesValidUscc(ColumnMapMetricProvider):
@@ -62,4 +85,4 @@ class ExpectColumnValuesToBeValidUscc(ColumnMapExpectation):
     }
 
 
-__all__ = ["ExpectColumnValuesToBeValidUscc", "uscc_mask"]
+__all__ = ["ExpectColumnValuesToBeValidUscc", "uscc_mask", "valid_uscc_array"]

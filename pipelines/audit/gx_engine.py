@@ -55,13 +55,16 @@ def get_gx_context() -> Any:
         return _state["context"]
 
 
-def run_expectations(frame: pd.DataFrame, expectations: list, parameters: Mapping[str, Any], max_examples: int) -> list:
+def run_expectations(
+    frame: pd.DataFrame, expectations: list, parameters: Mapping[str, Any], max_examples: int, complete: bool = False
+) -> list:
     """Validate `frame` against `expectations`; one GX result per expectation (in any order).
 
     result_format SUMMARY: the failing count and the positions (frame index) of the first
-    `max_examples` failing rows. GX's `unexpected_index_column_names` is not asked for: it collects
-    the named columns of every failing row cell by cell (`DataFrame.at`, ~60 µs per cell) —
-    minutes for a batch where a whole column fails. Callers look values up by position.
+    `max_examples` failing rows; `complete`: COMPLETE, the positions of all failing rows too.
+    GX's `unexpected_index_column_names` is not asked for: it collects the named columns of
+    every failing row cell by cell (`DataFrame.at`, ~60 µs per cell) — minutes for a batch
+    where a whole column fails. Callers look values up by position.
     """
     import great_expectations as gx
 
@@ -73,7 +76,7 @@ def run_expectations(frame: pd.DataFrame, expectations: list, parameters: Mappin
             suite,
             expectation_parameters=dict(parameters),
             result_format={
-                "result_format": "SUMMARY",
+                "result_format": "COMPLETE" if complete else "SUMMARY",
                 "partial_unexpected_count": max_examples,
                 "return_unexpected_index_query": False,
             },

@@ -10,12 +10,20 @@ import json
 from collections.abc import Callable
 
 import duckdb
+import pandas as pd
 
 from pipelines.audit.cross_batch_checks import known_regions, row_count_findings
 from pipelines.audit.findings import Finding
-from pipelines.audit.runner import validate_batch
+from pipelines.audit.result_findings import ROW
+from pipelines.audit.runner import SPLIT_COLUMNS_ABOVE_ROWS, Batch, validate_batches
+from pipelines.contract.sources import SOURCES
 from pipelines.publish import ledger
 from pipelines.write.landing import landing_table
+
+# Landed batches smaller than this are validated in groups of at most GROUP_ROWS rows (their
+# frames are held together while the group is validated).
+GROUP_BATCHES_BELOW_ROWS = SPLIT_COLUMNS_ABOVE_ROWS
+GROUP_ROWS = 200_000
 
 
 def _findings_from_report(report: str | None) -> list[Finding]:
@@ -27,6 +35,36 @@ def _findings_from_report(report: str | None) -> list[Finding]:
     return findings
 
 
+def fetch_batch(con: duckdb.DuckDBPyConnection, source: str, table: str) -> pd.DataFrame:
+    """The landing table as the audit needs it: the contract columns and the row numbers
+    (not `_extra`, the cells of columns outside the contract)."""
+    have = {d[0] for d in con.execute(f"SELECT * FROM {table} LIMIT 0").description}
+    wanted = [c.name for c in SOURCES[source].columns if c.name in have] + [ROW]
+    return con.execute(f"SELECT {', '.join(_q(c) for c in wanted)} FROM {table}").df()
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _segments(batches: list[tuple]) -> list[list[tuple]]:
+    """The ledger rows in order, cut into the groups validated together: consecutive landed
+    batches of fewer than GROUP_BATCHES_BELOW_ROWS rows, at most GROUP_ROWS rows per group;
+    every other batch alone."""
+    segments: list[list[tuple]] = []
+    grouping, rows = False, 0  # is the last segment a group of small batches; its rows
+    for batch in batches:
+        status, row_count = batch[2], int(batch[5] or 0)
+        small = status == "landed" and row_count < GROUP_BATCHES_BELOW_ROWS
+        if small and grouping and rows + row_count <= GROUP_ROWS:
+            segments[-1].append(batch)
+            rows += row_count
+        else:
+            segments.append([batch])
+            grouping, rows = small, row_count
+    return segments
+
+
 def audit_source(
     con: duckdb.DuckDBPyConnection,
     source: str,
@@ -36,6 +74,8 @@ def audit_source(
     """Validate every new batch of `source`; update the ledger; return all findings.
 
     `on_reject(file, sha256)` is called for each rejected batch (the refresh quarantines it).
+    Small batches are validated a group at a time (`runner.validate_batches`: same findings,
+    far fewer GX runs); the ledger is updated batch by batch in file order.
     """
     batches = con.execute(
         "SELECT file, sha256, status, report, header_map, row_count FROM audit.load_ledger "
@@ -47,30 +87,36 @@ def audit_source(
     regions = known_regions(con, refresh_id)
     today = dt.date.today()
     everything: list[Finding] = []
-    for file, sha, status, report, header_map, row_count in batches:
-        findings = _findings_from_report(report)
-        if status == "landed":
-            table = landing_table(sha)
-            frame = con.execute(f"SELECT * FROM {table}").df()
-            parse_failed = {f.column for f in findings if f.column}
-            findings += validate_batch(
-                source,
-                frame,
-                file=file,
-                header_map=json.loads(header_map or "{}"),
-                known_regions=regions,
-                today=today,
-                skip_null_check=parse_failed,
+    for segment in _segments(batches):
+        landed = [b for b in segment if b[2] == "landed"]
+        inputs = [
+            Batch(
+                fetch_batch(con, source, landing_table(sha)),
+                file,
+                json.loads(header_map or "{}"),
+                skip_null_check={f.column for f in _findings_from_report(report) if f.column},
             )
-            findings += row_count_findings(
-                con, source, file=file, row_count=int(row_count or 0), columns=set(json.loads(header_map or "{}"))
+            for file, sha, _status, report, header_map, _rows in landed
+        ]
+        validated = dict(
+            zip(
+                [b[1] for b in landed],
+                validate_batches(source, inputs, known_regions=regions, today=today),
+                strict=True,
             )
-        rejected = ledger.record_audit(con, refresh_id, source, sha, findings)
-        if rejected:
-            con.execute(f"DROP TABLE IF EXISTS {landing_table(sha)}")
-            if on_reject:
-                on_reject(file, sha)
-        everything += findings
+        )
+        del inputs
+        for file, sha, status, report, header_map, row_count in segment:
+            findings = _findings_from_report(report)
+            if status == "landed":
+                findings += validated[sha]
+                findings += row_count_findings(
+                    con, source, file=file, row_count=int(row_count or 0), columns=set(json.loads(header_map or "{}"))
+                )
+            rejected = ledger.record_audit(con, refresh_id, source, sha, findings)
+            if rejected:
+                con.execute(f"DROP TABLE IF EXISTS {landing_table(sha)}")
+                if on_reject:
+                    on_reject(file, sha)
+            everything += findings
     return everything
-
-

@@ -87,7 +87,7 @@ def examples_at(base: pd.DataFrame, positions: Any, columns: list[str], headers:
     return out
 
 
-def _exception_message(info: Any) -> str | None:
+def exception_message(info: Any) -> str | None:
     if not isinstance(info, dict):
         return None
     if info.get("raised_exception"):
@@ -119,7 +119,7 @@ def from_result(
         column=",".join(report_cols) or None,
         header=" + ".join(headers.get(c, c) for c in report_cols) or None,
     )
-    error = _exception_message(res.exception_info)
+    error = exception_message(res.exception_info)
     if error is not None:  # a check that did not run is never a pass
         finding.message = f"the check could not run ({error}); the batch cannot be accepted until it does"
         finding.fix = (
@@ -178,4 +178,12 @@ def missing_column(source: str, file: str, column: str, rules: list[str], header
     )
 
 
-__all__ = ["contract_header", "fill", "format_value", "from_result", "missing_column", "wrong_kind"]
+__all__ = [
+    "contract_header",
+    "exception_message",
+    "fill",
+    "format_value",
+    "from_result",
+    "missing_column",
+    "wrong_kind",
+]

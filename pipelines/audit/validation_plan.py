@@ -21,6 +21,21 @@ from pipelines.audit.suites import load_suite, suite_path
 
 POSITION = "_suite_position"  # meta key: the expectation's index in its suite
 _NOT_NULL = "expect_column_values_to_not_be_null"
+# Expectations whose outcome for a row depends on that row's values only (no uniqueness, no
+# aggregate): they may run on several batches concatenated (`runner.validate_batches`).
+ROW_LOCAL = frozenset(
+    {
+        _NOT_NULL,
+        "expect_column_values_to_be_null",
+        "expect_column_values_to_be_between",
+        "expect_column_values_to_be_in_set",
+        "expect_column_values_to_not_be_in_set",
+        "expect_column_value_lengths_to_be_between",
+        "expect_column_values_to_match_regex",
+        "expect_column_pair_values_a_to_be_greater_than_b",
+        "expect_column_values_to_be_valid_uscc",
+    }
+)
 _suites: dict[str, tuple[tuple, list]] = {}
 
 
@@ -117,4 +132,4 @@ def plan(
     return list(jobs.values()), missing
 
 
-__all__ = ["POSITION", "Job", "expectation_columns", "plan", "suite_expectations"]
+__all__ = ["POSITION", "ROW_LOCAL", "Job", "expectation_columns", "plan", "suite_expectations"]
