@@ -115,14 +115,18 @@ def drop_summary(drop: Path) -> dict:
     }
 
 
-def generated_drop(scale: str, seed: int, tree: CodeTree, force: bool = False) -> tuple[Path, dict]:
+def generated_drop(
+    scale: str, seed: int, tree: CodeTree, force: bool = False, generator: str | None = None
+) -> tuple[Path, dict]:
     """The cached drop of (scale, seed, generator) and its record: generation figure, size, rows, repairs.
 
     The record is kept beside the drop (`<drop>.json`), not inside it: a file at the top of a
     drop is reported by the refresh.
     """
-    key = generator_key()
+    key = generator or generator_key()
     drop = WORK / "drops" / f"{scale}-seed{seed}-{key}"
+    if generator and not drop.with_name(drop.name + ".json").exists():
+        raise SystemExit(f"no cached drop {drop.relative_to(REPO)} of generator {generator}")
     record_path = drop.with_name(drop.name + ".json")
     old_place = drop / ".bench-drop.json"
     if old_place.exists() and not record_path.exists():

@@ -61,7 +61,10 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"comma-separated, of {', '.join(SCENARIOS)} (default: floor,validate,refresh)")
     parser.add_argument("--revision", help="measure this commit (git archive into benchmarks/work/trees/) "
                         "instead of the working tree")
-    parser.add_argument("--memory-limit", help="DuckDB memory_limit of the floor (default: DuckDB's, as the refresh)")
+    parser.add_argument("--memory-limit", help="DuckDB memory_limit of the floor and of the refresh and validate "
+                        "commands (STI_DUCKDB_MEMORY_LIMIT; default: each one's own default)")
+    parser.add_argument("--drop-generator", help="use the cached drops of this generator version (a key of "
+                        "benchmarks/work/drops/<scale>-seed<N>-<key>) instead of generating with the current one")
     parser.add_argument("--threads", type=int, help="DuckDB threads of the floor (default: DuckDB's, as the refresh)")
     parser.add_argument("--gx-rows", type=int, default=1_000_000)
     parser.add_argument("--regenerate", action="store_true", help="write the drops again even if cached")
@@ -92,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     prepared = prepare(tree)
     command = " ".join(["python benchmarks/run.py", *(argv if argv is not None else sys.argv[1:])])
     for scale in scales:
-        drop, drop_record = generated_drop(scale, args.seed, tree, args.regenerate)
+        drop, drop_record = generated_drop(scale, args.seed, tree, args.regenerate, args.drop_generator)
         rec: dict = {
             "scale": scale,
             "seed": args.seed,

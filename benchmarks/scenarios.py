@@ -37,6 +37,11 @@ class Context:
     threads: int | None
     keep: bool = False
 
+    def env(self, **extra: str) -> dict[str, str]:
+        """The environment of a measured `sti` command: the refresh's DuckDB memory limit when one is set."""
+        limit = {"STI_DUCKDB_MEMORY_LIMIT": self.memory_limit} if self.memory_limit else {}
+        return self.tree.env(**limit, **extra)
+
     def log(self, name: str) -> Path:
         self.work.mkdir(parents=True, exist_ok=True)
         return self.work / f"{name}.log"
@@ -93,7 +98,7 @@ def validate(ctx: Context, i: int) -> dict:
         shutil.rmtree(p, ignore_errors=True)
     home.mkdir(parents=True)
     command = [STI, "validate", drop, "--warehouse", warehouse]
-    env = ctx.tree.env(DAGSTER_HOME=str(home))
+    env = ctx.env(DAGSTER_HOME=str(home))
     m = asdict(measure(command, cwd=ctx.tree.root, env=env, log=ctx.log(f"validate-{i}")))
     _say("validate", m)
     for p in (drop, warehouse, home):
@@ -108,7 +113,7 @@ def refresh_cycle(ctx: Context, i: int) -> dict[str, dict]:
     for p in (warehouse, home):
         shutil.rmtree(p, ignore_errors=True)
     home.mkdir(parents=True)
-    env = ctx.tree.env(DAGSTER_HOME=str(home))
+    env = ctx.env(DAGSTER_HOME=str(home))
     command = [STI, "refresh", "--sources", drop, "--warehouse", warehouse]
     out: dict[str, dict] = {}
     for name in ("full", "unchanged", "new_file"):

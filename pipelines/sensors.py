@@ -6,10 +6,12 @@ it back, whoever started it.
 
 import hashlib
 import os
+from pathlib import Path
 
 from dagster import DefaultSensorStatus, RunRequest, SensorEvaluationContext, SkipReason, sensor
 
 from pipelines.jobs import refresh_job
+from pipelines.publish.refresh_scope import refresh_selection
 from pipelines.publish.warehouse_resource import WarehouseResource
 
 
@@ -34,4 +36,5 @@ def new_files_in_drop(context: SensorEvaluationContext, warehouse: WarehouseReso
         return SkipReason("no entry of the drop was added or changed")
     context.update_cursor(state)
     # The refresh itself decides what is new (sha256 against the ledger); this only wakes it.
-    return RunRequest(run_key=state)
+    selection = refresh_selection(warehouse.drop, Path(warehouse.warehouse_dir).resolve())
+    return RunRequest(run_key=state, asset_selection=selection)

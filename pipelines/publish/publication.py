@@ -110,7 +110,9 @@ def recover(root: Path, con: duckdb.DuckDBPyConnection, keep_refresh_id: str | N
                 "(interrupted before sti.duckdb was replaced)"
             )
         journal.unlink()
-    for stray in sorted(root.glob(_TMP_GLOB)) + sorted(root.glob(f".{JOURNAL}.tmp")):
+    # ... and the UTF-8 copy of a GB18030 file that a killed write step left (pipelines/write/duckdb_csv.py)
+    strays = sorted(root.glob(_TMP_GLOB)) + sorted(root.glob(f".{JOURNAL}.tmp")) + sorted(root.glob(".sti-csv-*.csv"))
+    for stray in strays:
         stray.unlink(missing_ok=True)
         done.append(f"removed the temporary file {stray.name}")
     undone = ledger.roll_back_unpublished(con, keep_refresh_id=keep_refresh_id)

@@ -117,7 +117,10 @@ class _RunLog(io.TextIOBase):
 
 
 def _execute(job, sources: Path, warehouse: Path, log_level: str, postgres=None) -> ExecuteInProcessResult:
+    from pipelines.publish.refresh_scope import refresh_selection
+
     return job.execute_in_process(
+        asset_selection=refresh_selection(sources, warehouse),
         run_config={
             "resources": {"warehouse": {"config": {"sources_dir": str(sources), "warehouse_dir": str(warehouse)}}},
             "loggers": {"console": {"config": {"log_level": log_level}}},
