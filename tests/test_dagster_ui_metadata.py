@@ -31,7 +31,7 @@ from dagster._core.loader import LoadingContextForTest
 
 from pipelines.contract.sources import SOURCES
 from pipelines.failure_webhook import AlertWebhook, refresh_failure_webhook, refresh_rejection_webhook
-from pipelines.publish.column_metadata_cache import cache_key
+from pipelines.publish.column_metadata_cache import COLUMN_METADATA_CACHE, cache_key
 from tests import drops
 from tests.drops import CERT_HEADERS, TIANNING, uscc
 from tests.harness import refresh
@@ -105,8 +105,8 @@ def test_dbt_models_carry_row_counts_column_schemas_and_column_lineage(story: St
     view = story.instance.get_latest_materialization_event(AssetKey(["staging", "stg_patents"]))
     assert "dagster/row_count" not in view.asset_materialization.metadata
     assert "dagster/column_schema" in view.asset_materialization.metadata
-    # worked out by the refresh that built good_warehouse, reused by R1 (the project is the same)
-    cache = json.loads((story.warehouse / "cache" / "dbt_column_metadata.json").read_text(encoding="utf-8"))
+    # worked out by the first refresh of this project (good_warehouse's), reused by R1 (the project is the same)
+    cache = json.loads(COLUMN_METADATA_CACHE.read_text(encoding="utf-8"))
     assert cache["key"] == cache_key() and "dagster/column_lineage" in cache["events"]["marts__dim_region"]
 
 

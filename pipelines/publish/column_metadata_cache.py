@@ -3,7 +3,8 @@
 dagster-dbt derives both from the models' compiled SQL and the columns of their parents (sqlglot parses
 every model: 8-16 s of a city refresh on two cores). They depend on the dbt project and on the tables it
 reads (the raw and audit tables `schema.py` creates), never on the rows: a refresh whose project and
-table definitions are those of the cached entry reuses it, any change of either recomputes it.
+table definitions are those of the cached entry reuses it, any change of either recomputes it. Several
+refreshes (of different warehouses) may write it at once: each writes a whole file and renames it.
 """
 
 from __future__ import annotations
@@ -11,16 +12,20 @@ from __future__ import annotations
 import hashlib
 import inspect
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 from dagster import deserialize_value, serialize_value
 
 from pipelines.contract.sources import SOURCES
-from pipelines.project import project_fingerprint
+from pipelines.project import project_fingerprint, sti_dbt_project
 from pipelines.publish import schema
 
 CACHED_KEYS = ("dagster/column_schema", "dagster/column_lineage")
+# Beside the manifest it is derived from, like dbt's partial_parse.msgpack: an artifact of the project,
+# shared by every warehouse it builds (a new warehouse's first refresh pays nothing either).
+COLUMN_METADATA_CACHE = sti_dbt_project.manifest_path.parent / "sti_column_metadata.json"
 
 
 def cache_key() -> str:
@@ -66,7 +71,7 @@ class ColumnMetadataCache:
             if name is not None:
                 entries[name] = {k: serialize_value(metadata[k]) for k in CACHED_KEYS if k in metadata}
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
+        tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
         tmp.write_text(json.dumps({"key": self.key, "events": entries}), encoding="utf-8")
         tmp.replace(self.path)
 

@@ -84,9 +84,26 @@ def sti_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehous
                 run_results = {}
             raise Failure(description=describe_dbt_failures(run_results, warehouse.build_db))
     finally:
+        keep_partial_parse(invocation.target_path)
         # dagster-dbt gives every invocation its own target dir (~20 MB); nothing reads it later.
         if not os.environ.get("STI_DEBUG"):
             shutil.rmtree(invocation.target_path, ignore_errors=True)
+
+
+def keep_partial_parse(invocation_target: Path) -> None:
+    """dbt's parse state of this build, where dagster-dbt seeds the next invocation from. Parsed with this
+    warehouse's vars and profile, it lets the next refresh of the same warehouse parse only what changed
+    (2-3 s less); the one `dbt parse` left (no vars) made every build parse the whole project again."""
+    state = invocation_target / "partial_parse.msgpack"
+    if not state.exists():
+        return
+    target = sti_dbt_project.manifest_path.parent / state.name
+    tmp = target.with_name(f"{state.name}.{os.getpid()}.tmp")
+    try:
+        shutil.copyfile(state, tmp)
+        tmp.replace(target)  # whole files only: refreshes of other warehouses may do the same at once
+    except OSError:
+        tmp.unlink(missing_ok=True)
 
 
 def describe_dbt_failures(run_results: Mapping[str, Any], build_db: Path, examples: int = 3) -> str:

@@ -18,7 +18,7 @@ from typing import Any
 from dagster_dbt import DbtCliInvocation
 from dagster_dbt.core.dbt_event_iterator import DbtEventIterator
 
-from pipelines.publish.column_metadata_cache import ColumnMetadataCache, cache_key
+from pipelines.publish.column_metadata_cache import COLUMN_METADATA_CACHE, ColumnMetadataCache, cache_key
 from pipelines.publish.warehouse_resource import WarehouseResource
 
 # dbt events that carry `index` / `total` but do not mean a node is done.
@@ -64,7 +64,7 @@ def events_with_metadata(invocation: DbtCliInvocation, warehouse: WarehouseResou
     events = list(build_events(invocation, warehouse))  # dbt runs here
     try:
         events = list(DbtEventIterator(iter(events), invocation).fetch_row_counts())
-        cache = ColumnMetadataCache(warehouse.folder("cache") / "dbt_column_metadata.json", cache_key())
+        cache = ColumnMetadataCache(COLUMN_METADATA_CACHE, cache_key())
         cached = cache.load()
         with_columns = ColumnMetadataCache.attach(events, cached) if cached is not None else None
         if with_columns is None:
