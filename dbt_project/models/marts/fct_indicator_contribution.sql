@@ -1,3 +1,7 @@
+-- A view in build.duckdb: the serving copy (pipelines/publish/serving_file.py) materialises it in
+-- sti.duckdb, so the largest mart (a row per contributing source row) is written once per refresh, not twice.
+{{ config(materialized='view') }}
+
 -- Drill-down (DESIGN §4): every source row that feeds an indicator value, with the region
 -- the row names. A value of a region is built from the rows of the region and its
 -- descendants — except region-level figures (GDP, R&D, population, legal entities), which
