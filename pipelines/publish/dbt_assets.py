@@ -6,6 +6,8 @@ blocking check of a skipped dbt step (an unchanged refresh) made Dagster log "Bl
 emitted no result" once per test of a mart the publish reads.
 """
 
+import ctypes
+import gc
 import json
 import os
 import shutil
@@ -64,6 +66,7 @@ def sti_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehous
     # dbt's own debug log (every SQL statement) goes to <warehouse>/logs/dbt.log, which dbt appends to
     # and rotates; dagster-dbt's default is the per-invocation target dir, removed below.
     log_args = ["--log-path", str(warehouse.folder("logs")), "--log-format-file", "text", "--no-use-colors-file"]
+    release_memory()
     # Unit tests check the formulas on fixed inputs, not this refresh's data: dbt's advice is to run them in
     # development and CI only (`make test` does: tests/test_dbt_unit_tests.py), not in every production build.
     build = ["build", "--exclude-resource-type", "unit_test", "--vars", dbt_vars]
@@ -88,6 +91,17 @@ def sti_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehous
         # dagster-dbt gives every invocation its own target dir (~20 MB); nothing reads it later.
         if not os.environ.get("STI_DEBUG"):
             shutil.rmtree(invocation.target_path, ignore_errors=True)
+
+
+def release_memory() -> None:
+    """Hand what the write and audit steps freed back to the OS before dbt starts: the peak of a refresh is
+    this process and dbt's DuckDB side by side, and glibc keeps freed heap (millions of small GX/pandas
+    objects of a national batch) in the process unless asked."""
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to trim
+        pass
 
 
 def keep_partial_parse(invocation_target: Path) -> None:
