@@ -152,3 +152,25 @@ def test_segments_group_consecutive_small_landed_batches():
     assert [r for seg in segments for r in seg] == many  # every batch once, in order
     assert all(sum(r[5] for r in seg) <= GROUP_ROWS for seg in segments)
     assert len(segments) < len(many)
+
+
+def test_fetch_batch_gives_the_frame_duckdb_df_gives():
+    import duckdb
+
+    from pipelines.audit.landed_batches import fetch_batch
+
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE t AS SELECT CASE WHEN i % 3 = 0 THEN NULL ELSE '企业' || i END AS enterprise_name,"
+        " NULL::VARCHAR AS uscc, CASE WHEN i % 2 = 0 THEN NULL ELSE 2020 + i END::INTEGER AS year,"
+        " CASE WHEN i % 3 = 0 THEN NULL ELSE i % 2 = 0 END AS has_rd_activity, i * 1.5::DOUBLE AS gross_output,"
+        " DATE '2020-01-01' + i::INTEGER AS d, i % 2 = 0 AS b, 'x' AS _extra, (i + 3)::INTEGER AS _row_number"
+        " FROM range(7) r(i)"
+    )
+    for where in ("", " WHERE _row_number < 0", " WHERE _row_number = 3"):
+        con.execute(f"CREATE OR REPLACE VIEW v AS SELECT * FROM t{where}")
+        got = fetch_batch(con, "above_scale_industry", "v")
+        want = con.execute(f"SELECT {', '.join(got.columns)} FROM v").df()  # contract order, no _extra
+        assert set(got.columns) == {"enterprise_name", "uscc", "year", "has_rd_activity", "gross_output", "_row_number"}
+        pd.testing.assert_frame_equal(got, want, check_exact=True)
+        assert list(got.dtypes.astype(str)) == list(want.dtypes.astype(str))

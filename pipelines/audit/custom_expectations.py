@@ -31,7 +31,7 @@ def uscc_mask(column: pd.Series) -> pd.Series:
     (numpy, the same test as `is_valid_uscc`) — linear in rows, no Python loop per code.
     """
     codes, uniques = pd.factorize(column, use_na_sentinel=True)
-    ok = valid_uscc_array(np.asarray(uniques, dtype=object))
+    ok = valid_uscc_array(uniques)
     ok = np.append(ok, False)  # index -1 (NA) -> False; GX drops nulls before anyway
     return pd.Series(ok[codes], index=column.index)
 
@@ -39,22 +39,27 @@ def uscc_mask(column: pd.Series) -> pd.Series:
 # Value of each code point in the USCC alphabet, -1 outside it (only ASCII can be in it).
 _VALUE_OF = np.full(128, -1, dtype=np.int8)
 _VALUE_OF[[ord(c) for c in USCC_CHARSET]] = np.arange(len(USCC_CHARSET))
-_WEIGHTS = np.array(_USCC_WEIGHTS, dtype=np.int64)
+_WEIGHTS = np.array(_USCC_WEIGHTS, dtype=np.int32)
+_CHUNK = 65_536
 
 
-def valid_uscc_array(values: np.ndarray) -> np.ndarray:
-    """`is_valid_uscc` of each value of an object array, vectorised: an 18-character str in the
-    USCC alphabet with digits at characters 3-8 and a matching check character."""
+def valid_uscc_array(values: Any) -> np.ndarray:
+    """`is_valid_uscc` of each value of a sequence (array, Index), vectorised: an 18-character
+    str in the USCC alphabet with digits at characters 3-8 and a matching check character.
+    Works through the values _CHUNK at a time (a few MB of Python strings and work arrays,
+    whatever the number of values)."""
     ok = np.zeros(len(values), dtype=bool)
-    candidates = np.flatnonzero([isinstance(v, str) and len(v) == 18 for v in values])
-    if not len(candidates):
-        return ok
-    chars = np.array(values[candidates].tolist(), dtype="<U18").view(np.uint32).reshape(-1, 18)
-    digits = _VALUE_OF[np.minimum(chars, 127)]  # 127 (DEL) stands for every non-ASCII character
-    in_alphabet = (digits >= 0).all(axis=1)
-    division_digits = (digits[:, 2:8] < 10).all(axis=1)  # the alphabet's first ten are 0-9
-    check = (31 - (digits[:, :17] @ _WEIGHTS) % 31) % 31
-    ok[candidates] = in_alphabet & division_digits & (check == digits[:, 17])
+    for start in range(0, len(values), _CHUNK):
+        chunk = np.asarray(values[start : start + _CHUNK], dtype=object)
+        at = np.flatnonzero([isinstance(v, str) and len(v) == 18 for v in chunk])
+        if not len(at):
+            continue
+        chars = np.array(chunk[at].tolist(), dtype="<U18").view(np.uint32).reshape(-1, 18)
+        digits = _VALUE_OF[np.minimum(chars, 127)]  # 127 (DEL) stands for every non-ASCII character
+        in_alphabet = (digits >= 0).all(axis=1)
+        division_digits = (digits[:, 2:8] < 10).all(axis=1)  # the alphabet's first ten are 0-9
+        check = (31 - (digits[:, :17].astype(np.int32) @ _WEIGHTS) % 31) % 31
+        ok[start + at] = in_alphabet & division_digits & (check == digits[:, 17])
     return ok
 
 
