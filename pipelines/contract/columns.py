@@ -160,3 +160,15 @@ def region_column(header: str = "所属地区") -> Column:
 
 def year_column(header: str = "年度") -> Column:
     return Column("year", header, "int", checks=DATA_YEAR)
+
+
+def year_revoked_column() -> Column:
+    """撤销年度 of a recognition list (incubators, platforms): optional, never before the recognition."""
+    return Column(
+        "year_revoked",
+        "撤销年度",
+        "int",
+        required=False,
+        nullable=True,
+        checks=(*DATA_YEAR, Check("revoked_before_recognized", other="year_recognized")),
+    )

@@ -32,6 +32,7 @@ from pipelines.contract.columns import (
     region_column,
     uscc_column,
     year_column,
+    year_revoked_column,
 )
 
 __all__ = [
@@ -289,14 +290,7 @@ SOURCES: dict[str, Source] = {
                 Column("year_recognized", "认定年度", "int", checks=DATA_YEAR),
                 region_column(),
                 Column("area_m2", "孵化面积", "number", unit="平方米", checks=NON_NEGATIVE),
-                Column(
-                    "year_revoked",
-                    "撤销年度",
-                    "int",
-                    required=False,
-                    nullable=True,
-                    checks=(*DATA_YEAR, Check("revoked_before_recognized", other="year_recognized")),
-                ),
+                year_revoked_column(),
             ),
         ),
         Source(
@@ -329,14 +323,7 @@ SOURCES: dict[str, Source] = {
                 region_column(),
                 Column("is_major", "是否重大创新平台", "bool", required=False, nullable=True),
                 Column("rd_standard_certified", "是否通过贯标", "bool", required=False, nullable=True),
-                Column(
-                    "year_revoked",
-                    "撤销年度",
-                    "int",
-                    required=False,
-                    nullable=True,
-                    checks=(*DATA_YEAR, Check("revoked_before_recognized", other="year_recognized")),
-                ),
+                year_revoked_column(),
             ),
         ),
         Source(

@@ -12,7 +12,15 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from pipelines.serve.report.data import ReportData
-from pipelines.serve.report.page import PALETTE, PROVISIONAL, PROVISIONAL_LEGEND, num, provisional_bars, style
+from pipelines.serve.report.page import (
+    PALETTE,
+    PROVISIONAL,
+    PROVISIONAL_LEGEND,
+    mark_provisional_points,
+    num,
+    provisional_bars,
+    style,
+)
 
 HIGHLIGHT = "#c62828"
 
@@ -110,14 +118,5 @@ def trend_figure(data: ReportData, code: str, regions: list[str], highlight: str
         )
         marked_x += [p.year for p in points if p.provisional]
         marked_y += [p.value for p in points if p.provisional]
-    if marked_x:
-        fig.add_scatter(
-            x=marked_x,
-            y=marked_y,
-            mode="markers+text",
-            name=PROVISIONAL,
-            text=["P"] * len(marked_x),
-            textposition="top center",
-            marker={"symbol": "circle-open", "size": 14, "color": "#a15c00", "line": {"width": 2}},
-        )
+    mark_provisional_points(fig, marked_x, marked_y)
     return style(fig, f"分区县趋势 · {ind.name_zh}({ind.unit})<br><sup>trend by district</sup>", height=340)

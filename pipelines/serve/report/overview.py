@@ -7,7 +7,7 @@ from collections import Counter
 import plotly.graph_objects as go
 
 from pipelines.serve.report.data import ReportData
-from pipelines.serve.report.page import PALETTE, PROVISIONAL, badge, chart, esc, page, style
+from pipelines.serve.report.page import PALETTE, PROVISIONAL, badge, chart, esc, mark_provisional_points, page, style
 
 TITLE = "科技创新指标报告 · STI indicator report"
 
@@ -60,16 +60,7 @@ def _indicator_figure(data: ReportData, code: str, top: list[str]) -> go.Figure:
         )
         marked_x += [p.year for p in points if p.provisional]
         marked_y += [p.value for p in points if p.provisional]
-    if marked_x:
-        fig.add_scatter(
-            x=marked_x,
-            y=marked_y,
-            mode="markers+text",
-            name=PROVISIONAL,
-            text=["P"] * len(marked_x),
-            textposition="top center",
-            marker={"symbol": "circle-open", "size": 14, "color": "#a15c00", "line": {"width": 2}},
-        )
+    mark_provisional_points(fig, marked_x, marked_y)
     return style(fig, f"{ind.name_zh}({ind.unit})<br><sup>{ind.name_en}</sup>", height=300)
 
 

@@ -53,6 +53,20 @@ def provisional_bars(flags: list[bool]) -> dict:
     }
 
 
+def mark_provisional_points(fig: go.Figure, xs: list, ys: list) -> None:
+    """Circle the provisional points of line charts with a "P" (one legend entry for all of them)."""
+    if xs:
+        fig.add_scatter(
+            x=xs,
+            y=ys,
+            mode="markers+text",
+            name=PROVISIONAL,
+            text=["P"] * len(xs),
+            textposition="top center",
+            marker={"symbol": "circle-open", "size": 14, "color": PROVISIONAL_COLOR, "line": {"width": 2}},
+        )
+
+
 PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2", "#7f7f7f"]
 
 _CSS = f"""
