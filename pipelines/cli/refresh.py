@@ -41,6 +41,12 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     sources, warehouse = Path(args.sources), Path(args.warehouse)
     if not sources.is_dir():
         return fail(f"source drop {sources} is not a directory", "pass --sources DIR with one sub-folder per source")
+    from pipelines.publish.duckdb_config import MemoryLimitError, check_memory_limit
+
+    try:
+        check_memory_limit()
+    except MemoryLimitError as exc:
+        return fail(*str(exc).split("; fix: ", 1))
     print(f"sti refresh: {sources} -> {warehouse}")
     print(f"  log: {warehouse / 'logs' / 'refresh-latest.log'} (Dagster and dbt output of this refresh); "
           f"dbt's SQL log: {warehouse / 'logs' / 'dbt.log'}")  # fmt: skip

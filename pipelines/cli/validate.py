@@ -10,6 +10,7 @@ from pipelines.cli.console import EXIT_OK, EXIT_REJECTED, fail, print_findings
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from pipelines.audit.validate_drop import validate_drop
+    from pipelines.publish.duckdb_config import MemoryLimitError
     from pipelines.publish.lock import WarehouseBusy
 
     drop = Path(args.drop)
@@ -19,6 +20,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
         batches, report = validate_drop(drop, Path(args.warehouse))
     except WarehouseBusy as exc:
         return fail(str(exc))
+    except MemoryLimitError as exc:
+        return fail(*str(exc).split("; fix: ", 1))
     print(f"sti validate: {drop} ({len(batches)} file(s)); nothing was published")
     rejected = [b for b in batches if b["status"] == "rejected"]
     for b in batches:

@@ -58,18 +58,13 @@ class StiDbtTranslator(DagsterDbtTranslator):
 
 @dbt_assets(manifest=sti_dbt_project.manifest_path, dagster_dbt_translator=StiDbtTranslator())
 def sti_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource) -> Iterator:
-    # The build database of this run's warehouse and the memory DuckDB may take, for this invocation only
-    # (profiles.yml reads the vars).
-    dbt_vars = json.dumps(
-        {"build_db": str(warehouse.build_db), "memory_limit": duckdb_config.memory_limit()}, ensure_ascii=False
-    )
     # dbt's own debug log (every SQL statement) goes to <warehouse>/logs/dbt.log, which dbt appends to
     # and rotates; dagster-dbt's default is the per-invocation target dir, removed below.
     log_args = ["--log-path", str(warehouse.folder("logs")), "--log-format-file", "text", "--no-use-colors-file"]
     release_memory()
     # Unit tests check the formulas on fixed inputs, not this refresh's data: dbt's advice is to run them in
     # development and CI only (`make test` does: tests/test_dbt_unit_tests.py), not in every production build.
-    build = ["build", "--exclude-resource-type", "unit_test", "--vars", dbt_vars]
+    build = ["build", "--exclude-resource-type", "unit_test", "--vars", dbt_vars(warehouse)]
     invocation = dbt.cli([*build, *log_args], context=context, raise_on_error=False)
     cwd = os.getcwd()
     try:
@@ -91,6 +86,14 @@ def sti_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehous
         # dagster-dbt gives every invocation its own target dir (~20 MB); nothing reads it later.
         if not os.environ.get("STI_DEBUG"):
             shutil.rmtree(invocation.target_path, ignore_errors=True)
+
+
+def dbt_vars(warehouse: WarehouseResource) -> str:
+    """The build database of this run's warehouse and the memory DuckDB may take, for one invocation
+    (profiles.yml reads the vars)."""
+    return json.dumps(
+        {"build_db": str(warehouse.build_db), "memory_limit": duckdb_config.memory_limit()}, ensure_ascii=False
+    )
 
 
 def release_memory() -> None:

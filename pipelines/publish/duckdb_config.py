@@ -21,14 +21,27 @@ def memory_limit() -> str:
     return os.environ.get(MEMORY_LIMIT_ENV, "").strip() or DEFAULT_MEMORY_LIMIT
 
 
+LIMIT_FIX = "write it like 8GB, 512MB or 40%"
+
+
+class MemoryLimitError(ValueError):
+    """STI_DUCKDB_MEMORY_LIMIT is set to something DuckDB does not take as a memory limit."""
+
+
 def connect(path: Path | str = ":memory:", read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """A DuckDB connection under the configured memory limit (a bad value fails here, naming the variable)."""
     try:
         return duckdb.connect(str(path), read_only=read_only, config={"memory_limit": memory_limit()})
     except (duckdb.InvalidInputException, duckdb.ParserException) as exc:
         if os.environ.get(MEMORY_LIMIT_ENV, "").strip() and "memory" in str(exc).lower():
-            raise ValueError(
+            raise MemoryLimitError(
                 f"{MEMORY_LIMIT_ENV}={os.environ[MEMORY_LIMIT_ENV]!r} is not a memory limit DuckDB accepts ({exc}); "
-                "fix: write it like 8GB, 512MB or 40%"
+                f"fix: {LIMIT_FIX}"
             ) from exc
         raise
+
+
+def check_memory_limit() -> None:
+    """Raise the MemoryLimitError of `connect` now: commands check before they start a run, whose resources would
+    otherwise fail with it deep inside Dagster."""
+    connect().close()
