@@ -38,3 +38,15 @@ def test_a_bad_limit_fails_the_refresh_naming_the_variable(tiny_drop, tmp_path, 
     run = refresh(drops.copy_drop(tiny_drop, tmp_path / "drop"), tmp_path / "wh")
     assert run.code != 0
     assert "STI_DUCKDB_MEMORY_LIMIT='lots'" in run.text, run.text
+
+
+def test_a_model_out_of_memory_is_told_as_such_with_the_variable_to_raise(tmp_path):
+    from pipelines.publish.dbt_assets import describe_dbt_failures
+
+    message = "Runtime Error in model m\n  Out of Memory Error: could not allocate block of size 256.0 KiB"
+    text = describe_dbt_failures(
+        {"results": [{"unique_id": "model.sti.int_indicator_values", "status": "error", "message": message}]},
+        tmp_path / "build.duckdb",
+    )
+    assert "int_indicator_values needed more memory" in text and "fix: raise STI_DUCKDB_MEMORY_LIMIT" in text
+    assert "failing rows come from the data" not in text  # the data is not at fault

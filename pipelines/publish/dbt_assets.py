@@ -134,6 +134,16 @@ def describe_dbt_failures(run_results: Mapping[str, Any], build_db: Path, exampl
         )
     if not failed:
         return "dbt build failed before running any test (see the dbt log above); nothing was published"
+    out_of_memory = [r for r in failed if "Out of Memory Error" in str(r.get("message"))]
+    if out_of_memory:
+        node = str(out_of_memory[0].get("unique_id", "?")).split(".")[-1]
+        return (
+            f"dbt build failed: model {node} needed more memory than DuckDB may take "
+            f"({duckdb_config.MEMORY_LIMIT_ENV}={duckdb_config.memory_limit()}); nothing was published\n"
+            f"  fix: raise {duckdb_config.MEMORY_LIMIT_ENV} (e.g. 8GB; it must leave room for this process and "
+            "the OS) or refresh on a machine with more memory, then run sti refresh again; the batches of "
+            "this refresh are rolled back and loaded again"
+        )
     lines = [
         f"dbt build failed ({len(failed)} node(s)); nothing was published and this refresh's batches are rolled back:"
     ]
