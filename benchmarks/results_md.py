@@ -157,9 +157,14 @@ def scale_section(scale: str, rec: dict) -> list[str]:
         "",
         f"- command: `{rec['command']}`, started {rec['date']}, {rec['runs']} run(s) of each scenario",
         f"- code: {rec['code']['describe']}",
-        f"- DuckDB settings of the floor: memory_limit {s.get('memory_limit') or 'DuckDB default'}, "
-        f"threads {s.get('threads') or 'DuckDB default'} (the refresh sets neither today: DuckDB's defaults, "
-        "80 % of RAM and one thread per core)",
+        (
+            f"- DuckDB memory_limit {s['memory_limit']} for the floor and for the refresh and validate commands "
+            f"(`STI_DUCKDB_MEMORY_LIMIT`); threads {s.get('threads') or 'DuckDB default'}"
+            if s.get("memory_limit")
+            else "- DuckDB settings: the floor with DuckDB's defaults (80 % of RAM, a thread per core); the refresh "
+            "with its own default limit (`STI_DUCKDB_MEMORY_LIMIT` unset: 40 % of RAM per database) "
+            "from commit 148e669, DuckDB's 80 % before"
+        ),
         f"- drop: `{d['command']}` (generator {d['generator']}): {d['summary']['files']} files, "
         f"{d['summary']['mb']:,} MB; generating it took {_fmt(gen.get('wall_s'), 0)} s, "
         f"peak RSS {_fmt(gen.get('max_process_rss_mb'), 0)} MB",

@@ -63,28 +63,134 @@ roles as (
 
 ),
 
--- count_distinct and sum: every row counts for its own region and every ancestor
-subtree_inputs as (
+-- count_distinct and sum: every row counts for its own region and every ancestor. Worked out
+-- per region first and then rolled up the closure, so that no grouped DISTINCT aggregate runs
+-- over all contributing rows × ancestors: DuckDB cannot spill that state, and at national scale
+-- (~270M rows) it ran out of memory. An entity counts once in a subtree: an entity named in one
+-- region only is counted by summing per-region counts; the few named in several regions of the
+-- same (indicator, role, year) are made distinct per ancestor.
+ruled as (
 
     select
         contributions.indicator_code,
         contributions.role,
-        closure.ancestor_code as region_code,
         contributions.year,
-        case any_value(roles.rollup_rule)
-            when 'count_distinct' then count(distinct contributions.entity_key)
-            else sum(contributions.amount)
-        end as amount,
-        false as is_provisional,
-        false as from_children
+        contributions.region_code,
+        contributions.entity_key,
+        contributions.amount,
+        roles.rollup_rule
     from contributions
     inner join roles
         on roles.indicator_code = contributions.indicator_code
         and roles.role = contributions.role
-    inner join closure
-        on closure.descendant_code = contributions.region_code
     where roles.rollup_rule in ('count_distinct', 'sum')
-    group by contributions.indicator_code, contributions.role, closure.ancestor_code, contributions.year
+
+),
+
+entity_regions as (
+
+    select distinct
+        indicator_code,
+        role,
+        year,
+        region_code,
+        entity_key
+    from ruled
+    where rollup_rule = 'count_distinct'
+
+),
+
+multi_region_entities as (
+
+    select
+        indicator_code,
+        role,
+        year,
+        entity_key
+    from entity_regions
+    group by indicator_code, role, year, entity_key
+    having count(*) > 1
+
+),
+
+region_amounts as (
+
+    -- count_distinct: entities named in this region only; sum: all the rows' amounts
+    select
+        ruled.indicator_code,
+        ruled.role,
+        ruled.year,
+        ruled.region_code,
+        ruled.rollup_rule,
+        sum(ruled.amount) as amount
+    from ruled
+    where ruled.rollup_rule = 'sum'
+    group by ruled.indicator_code, ruled.role, ruled.year, ruled.region_code, ruled.rollup_rule
+
+    union all
+
+    select
+        entity_regions.indicator_code,
+        entity_regions.role,
+        entity_regions.year,
+        entity_regions.region_code,
+        'count_distinct' as rollup_rule,
+        count(*) as amount
+    from entity_regions
+    anti join multi_region_entities as multi
+        on multi.indicator_code = entity_regions.indicator_code
+        and multi.role = entity_regions.role
+        and multi.year = entity_regions.year
+        and multi.entity_key = entity_regions.entity_key
+    group by entity_regions.indicator_code, entity_regions.role, entity_regions.year, entity_regions.region_code
+
+),
+
+rolled_up as (
+
+    select
+        region_amounts.indicator_code,
+        region_amounts.role,
+        closure.ancestor_code as region_code,
+        region_amounts.year,
+        sum(region_amounts.amount) as amount
+    from region_amounts
+    inner join closure
+        on closure.descendant_code = region_amounts.region_code
+    group by region_amounts.indicator_code, region_amounts.role, closure.ancestor_code, region_amounts.year
+
+    union all
+
+    select
+        entity_regions.indicator_code,
+        entity_regions.role,
+        closure.ancestor_code as region_code,
+        entity_regions.year,
+        count(distinct entity_regions.entity_key) as amount
+    from entity_regions
+    semi join multi_region_entities as multi
+        on multi.indicator_code = entity_regions.indicator_code
+        and multi.role = entity_regions.role
+        and multi.year = entity_regions.year
+        and multi.entity_key = entity_regions.entity_key
+    inner join closure
+        on closure.descendant_code = entity_regions.region_code
+    group by entity_regions.indicator_code, entity_regions.role, closure.ancestor_code, entity_regions.year
+
+),
+
+subtree_inputs as (
+
+    select
+        indicator_code,
+        role,
+        region_code,
+        year,
+        sum(amount) as amount,
+        false as is_provisional,
+        false as from_children
+    from rolled_up
+    group by indicator_code, role, region_code, year
 
 ),
 
