@@ -42,7 +42,9 @@ def runs_of(rec: dict, key: str) -> list[dict]:
 
 
 def ok_runs(runs: list[dict]) -> list[dict]:
-    return [r for r in runs if r["exit_code"] == 0] or runs
+    """The runs that succeeded: a failed run is listed in its scale's table with its exit code, never
+    summarised as a figure."""
+    return [r for r in runs if r["exit_code"] == 0]
 
 
 def fig(rec: dict, key: str, field: str = "wall_s") -> float | None:
