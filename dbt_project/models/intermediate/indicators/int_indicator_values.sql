@@ -100,16 +100,31 @@ entity_regions as (
 
 ),
 
-multi_region_entities as (
+-- each (indicator, role, year, entity) once, flagged when it is named in several regions
+entity_spread as (
 
     select
         indicator_code,
         role,
         year,
-        entity_key
+        entity_key,
+        count(*) > 1 as in_several_regions
     from entity_regions
     group by indicator_code, role, year, entity_key
-    having count(*) > 1
+
+),
+
+flagged_entity_regions as (
+
+    select
+        entity_regions.*,
+        entity_spread.in_several_regions
+    from entity_regions
+    inner join entity_spread
+        on entity_spread.indicator_code = entity_regions.indicator_code
+        and entity_spread.role = entity_regions.role
+        and entity_spread.year = entity_regions.year
+        and entity_spread.entity_key = entity_regions.entity_key
 
 ),
 
@@ -117,32 +132,26 @@ region_amounts as (
 
     -- count_distinct: entities named in this region only; sum: all the rows' amounts
     select
-        ruled.indicator_code,
-        ruled.role,
-        ruled.year,
-        ruled.region_code,
-        ruled.rollup_rule,
-        sum(ruled.amount) as amount
+        indicator_code,
+        role,
+        year,
+        region_code,
+        sum(amount) as amount
     from ruled
-    where ruled.rollup_rule = 'sum'
-    group by ruled.indicator_code, ruled.role, ruled.year, ruled.region_code, ruled.rollup_rule
+    where rollup_rule = 'sum'
+    group by indicator_code, role, year, region_code
 
     union all
 
     select
-        entity_regions.indicator_code,
-        entity_regions.role,
-        entity_regions.year,
-        entity_regions.region_code,
-        'count_distinct' as rollup_rule,
+        indicator_code,
+        role,
+        year,
+        region_code,
         count(*) as amount
-    from entity_regions
-    anti join multi_region_entities as multi
-        on multi.indicator_code = entity_regions.indicator_code
-        and multi.role = entity_regions.role
-        and multi.year = entity_regions.year
-        and multi.entity_key = entity_regions.entity_key
-    group by entity_regions.indicator_code, entity_regions.role, entity_regions.year, entity_regions.region_code
+    from flagged_entity_regions
+    where not in_several_regions
+    group by indicator_code, role, year, region_code
 
 ),
 
@@ -162,20 +171,16 @@ rolled_up as (
     union all
 
     select
-        entity_regions.indicator_code,
-        entity_regions.role,
+        entities.indicator_code,
+        entities.role,
         closure.ancestor_code as region_code,
-        entity_regions.year,
-        count(distinct entity_regions.entity_key) as amount
-    from entity_regions
-    semi join multi_region_entities as multi
-        on multi.indicator_code = entity_regions.indicator_code
-        and multi.role = entity_regions.role
-        and multi.year = entity_regions.year
-        and multi.entity_key = entity_regions.entity_key
+        entities.year,
+        count(distinct entities.entity_key) as amount
+    from flagged_entity_regions as entities
     inner join closure
-        on closure.descendant_code = entity_regions.region_code
-    group by entity_regions.indicator_code, entity_regions.role, closure.ancestor_code, entity_regions.year
+        on closure.descendant_code = entities.region_code
+    where entities.in_several_regions
+    group by entities.indicator_code, entities.role, closure.ancestor_code, entities.year
 
 ),
 
