@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from dagster import (
     AssetSelection,
     DefaultScheduleStatus,
@@ -36,5 +34,4 @@ refresh_job = define_asset_job(
 )
 def nightly_refresh(context: ScheduleEvaluationContext, warehouse: WarehouseResource) -> RunRequest:
     # Most nights nothing arrived: then the run is the raw step alone (pipelines/publish/refresh_scope.py).
-    # (The warehouse path as configured: evaluating a schedule creates no folder.)
-    return RunRequest(asset_selection=refresh_selection(warehouse.drop, Path(warehouse.warehouse_dir).resolve()))
+    return RunRequest(asset_selection=refresh_selection(warehouse.drop, warehouse.location))

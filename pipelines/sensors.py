@@ -6,7 +6,6 @@ it back, whoever started it.
 
 import hashlib
 import os
-from pathlib import Path
 
 from dagster import DefaultSensorStatus, RunRequest, SensorEvaluationContext, SkipReason, sensor
 
@@ -36,5 +35,4 @@ def new_files_in_drop(context: SensorEvaluationContext, warehouse: WarehouseReso
         return SkipReason("no entry of the drop was added or changed")
     context.update_cursor(state)
     # The refresh itself decides what is new (sha256 against the ledger); this only wakes it.
-    selection = refresh_selection(warehouse.drop, Path(warehouse.warehouse_dir).resolve())
-    return RunRequest(run_key=state, asset_selection=selection)
+    return RunRequest(run_key=state, asset_selection=refresh_selection(warehouse.drop, warehouse.location))

@@ -46,7 +46,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     try:
         check_memory_limit()
     except MemoryLimitError as exc:
-        return fail(*str(exc).split("; fix: ", 1))
+        return fail(exc.message, exc.fix)
     print(f"sti refresh: {sources} -> {warehouse}")
     print(f"  log: {warehouse / 'logs' / 'refresh-latest.log'} (Dagster and dbt output of this refresh); "
           f"dbt's SQL log: {warehouse / 'logs' / 'dbt.log'}")  # fmt: skip

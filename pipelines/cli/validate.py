@@ -21,7 +21,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     except WarehouseBusy as exc:
         return fail(str(exc))
     except MemoryLimitError as exc:
-        return fail(*str(exc).split("; fix: ", 1))
+        return fail(exc.message, exc.fix)
     print(f"sti validate: {drop} ({len(batches)} file(s)); nothing was published")
     rejected = [b for b in batches if b["status"] == "rejected"]
     for b in batches:

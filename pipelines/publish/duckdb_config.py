@@ -27,6 +27,11 @@ LIMIT_FIX = "write it like 8GB, 512MB or 40%"
 class MemoryLimitError(ValueError):
     """STI_DUCKDB_MEMORY_LIMIT is set to something DuckDB does not take as a memory limit."""
 
+    def __init__(self, message: str, fix: str = LIMIT_FIX) -> None:
+        super().__init__(f"{message}; fix: {fix}")
+        self.message = message
+        self.fix = fix
+
 
 def connect(path: Path | str = ":memory:", read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """A DuckDB connection under the configured memory limit (a bad value fails here, naming the variable)."""
@@ -35,8 +40,7 @@ def connect(path: Path | str = ":memory:", read_only: bool = False) -> duckdb.Du
     except (duckdb.InvalidInputException, duckdb.ParserException) as exc:
         if os.environ.get(MEMORY_LIMIT_ENV, "").strip() and "memory" in str(exc).lower():
             raise MemoryLimitError(
-                f"{MEMORY_LIMIT_ENV}={os.environ[MEMORY_LIMIT_ENV]!r} is not a memory limit DuckDB accepts ({exc}); "
-                f"fix: {LIMIT_FIX}"
+                f"{MEMORY_LIMIT_ENV}={os.environ[MEMORY_LIMIT_ENV]!r} is not a memory limit DuckDB accepts ({exc})"
             ) from exc
         raise
 

@@ -42,8 +42,13 @@ class WarehouseResource(ConfigurableResource):
         return Path(self.sources_dir).resolve()
 
     @property
+    def location(self) -> Path:
+        """Where the warehouse lives, without creating it (what a sensor or schedule evaluation reads)."""
+        return Path(self.warehouse_dir).resolve()
+
+    @property
     def root(self) -> Path:
-        root = Path(self.warehouse_dir).resolve()
+        root = self.location
         root.mkdir(parents=True, exist_ok=True)
         return root
 
