@@ -34,7 +34,6 @@ resolved as (
 
 )
 
-select * from resolved
-{{ latest_batch_wins(key_columns) }}
+{{ latest_batch_rows('resolved', key_columns) }}
 
 {% endmacro %}

@@ -48,7 +48,7 @@ year_bounds as (
 
 years as (
 
-    select unnest(generate_series(first_year, last_year)) as level_year
+    select {{ unnest_list(integer_range('first_year', 'last_year')) }} as level_year
     from year_bounds
     where first_year is not null
 
@@ -66,15 +66,9 @@ active_levels as (
 
 )
 
-select
-    cast(level_year as integer) as year,
-    * exclude (level_year)
-
-from active_levels
-qualify row_number() over (
-    partition by {{ identity_column }}, level_year
-    order by level_rank desc
-) = 1
+{{ first_row_per(
+    'active_levels', [identity_column, 'level_year'], 'level_rank desc',
+    select_first='cast(level_year as integer) as year', except_columns=['level_year']) }}
 
 {% endmacro %}
 

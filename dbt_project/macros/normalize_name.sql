@@ -13,13 +13,19 @@
     {%- set brackets_and_spaces_done -%}
         replace(replace(replace({{ column }}, '（', '('), '）', ')'), '　', ' ')
     {%- endset -%}
-    nullif(trim(regexp_replace(
+    {#- the full-width forms U+FF01..U+FF5E and their ASCII counterparts U+0021..U+007E, in order
+        (the ASCII side holds a quote and a backslash: text_literal writes them for each engine) -#}
+    {%- set full_width = '！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：；＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～' -%}
+    {%- set ascii = '!"#$%&\'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~' -%}
+    {%- set full_width_done -%}
         case
-            when regexp_matches({{ brackets_and_spaces_done }}, '[\x{FF01}-\x{FF5E}]')
+            when {{ regex_contains(brackets_and_spaces_done, '[\\x{FF01}-\\x{FF5E}]') }}
                 then translate({{ brackets_and_spaces_done }},
-                    '！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：；＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～',
-                    '!"#$%&''()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\]^_`abcdefghijklmnopqrstuvwxyz{|}~')
+                    {{ text_literal(full_width) }},
+                    {{ text_literal(ascii) }})
             else {{ brackets_and_spaces_done }}
-        end,
-        '\s+', ' ', 'g')), '')
+        end
+    {%- endset -%}
+    {#- whitespace as RE2's \s (DuckDB) reads it; Java's \s would also take U+000B -#}
+    nullif(trim({{ regex_replace_all(full_width_done, '[\\t\\n\\f\\r ]+', ' ') }}), '')
 {%- endmacro %}

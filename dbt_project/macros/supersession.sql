@@ -4,11 +4,9 @@
   `_load_id` per key is the current one. Duplicate keys inside one batch are rejected
   upstream; `_row_number` only makes the choice deterministic if that ever slipped through.
 
-  Usage, at the end of a select:  {{ latest_batch_wins(['certificate_no']) }}
+  Usage, a whole select over a relation (CTE):  {{ latest_batch_rows('certificates', ['certificate_no']) }}
+  (a subquery with row_number(), not `qualify`: portable/rows.sql)
 #}
-{% macro latest_batch_wins(key_columns) -%}
-    qualify row_number() over (
-        partition by {{ key_columns | join(', ') }}
-        order by _load_id desc, _row_number desc
-    ) = 1
+{% macro latest_batch_rows(relation, key_columns) -%}
+    {{ first_row_per(relation, key_columns, '_load_id desc, _row_number desc') }}
 {%- endmacro %}

@@ -12,7 +12,7 @@ with subtree_rows as (
 
     select
         *,
-        cast(null as varchar) as value_region_code
+        cast(null as string) as value_region_code
     from {{ ref('int_indicator_contributions') }}
     where input_measure is null
 

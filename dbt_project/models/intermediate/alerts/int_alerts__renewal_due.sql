@@ -61,12 +61,12 @@ select
     rule.severity,
     cast(due.n_due as double) as value,
     rule.threshold,
-    regions.region_name || cast(due.year as varchar) || '年末有效高新技术企业中有' || cast(due.n_due as varchar)
-    || '家的证书将于' || cast(due.year + cast(rule.threshold as integer) as varchar) || '年底前全部到期，需重新认定'
+    regions.region_name || cast(due.year as string) || '年末有效高新技术企业中有' || cast(due.n_due as string)
+    || '家的证书将于' || cast(due.year + cast(rule.threshold as integer) as string) || '年底前全部到期，需重新认定'
         as message_zh,
-    cast(due.n_due as varchar) || ' high-tech enterprise(s) of ' || regions.region_name || ' valid at the end of '
-    || cast(due.year as varchar) || ' hold certificates that all expire by the end of '
-    || cast(due.year + cast(rule.threshold as integer) as varchar) || ': renewal (重新认定) due' as message_en
+    cast(due.n_due as string) || ' high-tech enterprise(s) of ' || regions.region_name || ' valid at the end of '
+    || cast(due.year as string) || ' hold certificates that all expire by the end of '
+    || cast(due.year + cast(rule.threshold as integer) as string) || ': renewal (重新认定) due' as message_en
 
 from due
 cross join rule

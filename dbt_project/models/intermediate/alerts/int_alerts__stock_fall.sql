@@ -48,12 +48,12 @@ select
     rule.severity,
     changes.change_pct as value,
     -rule.threshold as threshold,
-    regions.region_name || cast(changes.year as varchar) || '年' || changes.name_zh || '同比下降'
-    || cast(round(-changes.change_pct, 1) as varchar) || '%(' || cast(changes.previous_value as varchar)
-    || ' → ' || cast(changes.value as varchar) || ')' as message_zh,
-    changes.name_en || ' of ' || regions.region_name || ' fell ' || cast(round(-changes.change_pct, 1) as varchar)
-    || ' % in ' || cast(changes.year as varchar) || ' (' || cast(changes.previous_value as varchar) || ' → '
-    || cast(changes.value as varchar) || ')' as message_en
+    regions.region_name || cast(changes.year as string) || '年' || changes.name_zh || '同比下降'
+    || cast(round(-changes.change_pct, 1) as string) || '%(' || cast(changes.previous_value as string)
+    || ' → ' || cast(changes.value as string) || ')' as message_zh,
+    changes.name_en || ' of ' || regions.region_name || ' fell ' || cast(round(-changes.change_pct, 1) as string)
+    || ' % in ' || cast(changes.year as string) || ' (' || cast(changes.previous_value as string) || ' → '
+    || cast(changes.value as string) || ')' as message_en
 
 from changes
 cross join rule

@@ -63,10 +63,10 @@ select
     rule.severity,
     cast(steps.steps_worse as double) as value,
     rule.threshold,
-    regions.region_name || '《' || steps.plan_name || '》' || cast(steps.period_year as varchar) || '年目标('
+    regions.region_name || '《' || steps.plan_name || '》' || cast(steps.period_year as string) || '年目标('
     || steps.indicator_code || ')状态由' || steps.previous_status || '变为' || steps.status as message_zh,
     'Target of ' || steps.plan_name || ' for ' || regions.region_name || ' (' || steps.indicator_code || ', '
-    || cast(steps.period_year as varchar) || ') went from ' || steps.previous_status || ' to ' || steps.status
+    || cast(steps.period_year as string) || ') went from ' || steps.previous_status || ' to ' || steps.status
         as message_en
 
 from steps

@@ -40,8 +40,8 @@ contributions as (
                 input_measure,
                 vintage_status
             {%- else -%}
-                cast(null as varchar) as input_measure,
-                cast(null as varchar) as vintage_status
+                cast(null as string) as input_measure,
+                cast(null as string) as vintage_status
             {%- endif %}
         from {{ ref(family) }}
         {% if not loop.last %}union all{% endif %}

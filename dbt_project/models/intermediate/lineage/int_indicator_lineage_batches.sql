@@ -55,7 +55,7 @@ subtree_batches as (
         subtree_rows.load_id,
         sum(subtree_rows.row_count) as row_count,
         sum(subtree_rows.amount) as amount,
-        cast(null as varchar) as vintage_status,
+        cast(null as string) as vintage_status,
         false as superseded
     from subtree_rows
     inner join closure

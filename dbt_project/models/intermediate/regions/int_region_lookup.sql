@@ -52,7 +52,7 @@ candidates as (
         region_code,
         'code' as matched_on,
         1 as priority,
-        null::bigint as last_load_id
+        cast(null as bigint) as last_load_id
     from current_regions
 
     union all
@@ -62,7 +62,7 @@ candidates as (
         region_code,
         'name' as matched_on,
         2 as priority,
-        null::bigint as last_load_id
+        cast(null as bigint) as last_load_id
     from current_regions
 
     union all
@@ -75,6 +75,20 @@ candidates as (
         last_load_id
     from former_names
 
+),
+
+ranked as (
+
+    select
+        region_key,
+        region_code,
+        matched_on,
+        row_number() over (
+            partition by region_key
+            order by priority asc, last_load_id desc nulls last, region_code asc
+        ) as preference
+    from candidates
+
 )
 
 select
@@ -82,8 +96,5 @@ select
     region_code,
     matched_on
 
-from candidates
-qualify row_number() over (
-    partition by region_key
-    order by priority asc, last_load_id desc nulls last, region_code asc
-) = 1
+from ranked
+where preference = 1

@@ -8,8 +8,7 @@ with regions as (
 
 current_rows as (
 
-    select * from regions
-    {{ latest_batch_wins(['region_code']) }}
+    {{ latest_batch_rows('regions', ['region_code']) | indent(4) }}
 
 )
 

@@ -84,12 +84,12 @@ observations as (
             as value_at_target_year,
         max(indicator_values.year) filter (where indicator_values.year < targets.target_year)
             as latest_year,
-        arg_max(indicator_values.value, indicator_values.year)
+        max_by(indicator_values.value, indicator_values.year)
         filter (where indicator_values.year < targets.target_year) as latest_value,
-        arg_max(indicator_values.obs_status, indicator_values.year)
+        max_by(indicator_values.obs_status, indicator_values.year)
         filter (where indicator_values.year <= targets.target_year) as level_obs_status,
         min(indicator_values.year) as earliest_year,
-        arg_min(indicator_values.value, indicator_values.year) as earliest_value
+        min_by(indicator_values.value, indicator_values.year) as earliest_value
     from targets
     inner join catalogue
         on catalogue.indicator_code = targets.indicator_code
@@ -125,8 +125,8 @@ cumulative_actuals as (
     select
         target_key,
         max(year) as cumulative_year,
-        arg_max(running_sum, year) as cumulative_value,
-        arg_max(any_provisional, year) as cumulative_provisional
+        max_by(running_sum, year) as cumulative_value,
+        max_by(any_provisional, year) as cumulative_provisional
     from running_sums
     where years_summed = years_in_horizon
     group by target_key
@@ -187,25 +187,24 @@ targets_valued as (
 
 ),
 
+{%- set period_years -%}
+    case
+        when targets_valued.kind = '年度'
+            then {{ integer_range(
+                'least(coalesce(targets_valued.start_year, targets_valued.target_year), targets_valued.target_year)',
+                'targets_valued.target_year') }}
+        else {{ list_of(['cast(targets_valued.target_year as bigint)']) }}
+    end
+{%- endset %}
+
 -- one row per target and judged year; a 年度 target whose start_year lies after its
--- target_year still keeps one row (its target year), so no target ever disappears
+-- target_year still keeps one row (its target year), so no target ever disappears (the years
+-- of its horizon for 年度, else the target year alone)
 periods as (
 
     select
         targets_valued.*,
-        cast(unnest(
-            case
-                when targets_valued.kind = '年度'
-                    then generate_series(
-                        least(
-                            coalesce(targets_valued.start_year, targets_valued.target_year),
-                            targets_valued.target_year
-                        ),
-                        targets_valued.target_year
-                    )
-                else [cast(targets_valued.target_year as bigint)]
-            end
-        ) as integer) as period_year
+        {{ unnest_list(period_years) }} as period_year
     from targets_valued
 
 ),
