@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from pipelines.contract.sources import SOURCES, SQL_TYPE
 
-# Lineage columns every raw row carries. `_load_id` grows with publication order, so
+# Lineage columns every raw row carries, NOT NULL (the raw writer always sets them; the database
+# enforces it, so no dbt test restates it). `_load_id` grows with publication order, so
 # "later batch wins" is "larger _load_id wins".
 LINEAGE_COLUMNS: list[tuple[str, str]] = [
     ("_extra", "VARCHAR"),  # JSON object of columns the contract does not know
-    ("_load_id", "BIGINT"),
-    ("_source_file", "VARCHAR"),  # path relative to the drop root, e.g. patents/2023.csv
-    ("_row_number", "INTEGER"),  # row number as it appears in the file (1-based)
+    ("_load_id", "BIGINT NOT NULL"),
+    ("_source_file", "VARCHAR NOT NULL"),  # path relative to the drop root, e.g. patents/2023.csv
+    ("_row_number", "INTEGER NOT NULL"),  # row number as it appears in the file (1-based)
 ]
 
 
