@@ -65,3 +65,18 @@ bench: setup
 
 clean:
 	rm -rf warehouse .dagster_home dbt_project/target dbt_project/logs
+
+# dbt on Apache Spark (issue 13, docs/scale-out.md): dbt-core (the pin of requirements.lock), dbt-spark's
+# session method and pyspark < 4.2 in their own venv, and a Java runtime from Debian when there is no
+# `java` (tests/system_packages.py, as the tests install chromium and postgresql). The venv keeps
+# itself out of git (its own .gitignore). Used by tests/test_spark_portability.py (`make test`).
+SPARK_VENV := .venv-spark
+.PHONY: spark-setup
+spark-setup: $(SPARK_VENV)/.installed
+
+$(SPARK_VENV)/.installed: requirements-spark.lock
+	@command -v java >/dev/null 2>&1 || $(PYTHON) -c "from tests.system_packages import ensure_debian_packages as e; e('default-jre-headless')"
+	test -x $(SPARK_VENV)/bin/python || $(PYTHON) -m venv $(SPARK_VENV)
+	printf '*\n' > $(SPARK_VENV)/.gitignore
+	$(SPARK_VENV)/bin/python -m pip install --quiet -r requirements-spark.lock
+	touch $@
