@@ -46,8 +46,7 @@ lint-sql: setup
 	cd dbt_project && ../$(BIN)/sqlfluff lint .
 
 ui: setup
-	DAGSTER_HOME=$${DAGSTER_HOME:-$(CURDIR)/.dagster_home} ; mkdir -p $$DAGSTER_HOME ; \
-	test -f $$DAGSTER_HOME/dagster.yaml || printf 'telemetry:\n  enabled: false\n' > $$DAGSTER_HOME/dagster.yaml ; \
+	DAGSTER_HOME=$$($(BIN)/python -m pipelines.publish.dagster_home) ; \
 	PATH=$(CURDIR)/$(BIN):$$PATH DAGSTER_HOME=$$DAGSTER_HOME $(BIN)/dagster dev -w workspace.yaml
 
 # dbt docs (models, columns, tests, lineage graph, and the catalog: column types and row counts) of the

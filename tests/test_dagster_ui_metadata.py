@@ -32,6 +32,7 @@ from dagster._core.loader import LoadingContextForTest
 from pipelines.contract.sources import SOURCES
 from pipelines.failure_webhook import AlertWebhook, refresh_failure_webhook, refresh_rejection_webhook
 from pipelines.publish.column_metadata_cache import COLUMN_METADATA_CACHE, cache_key
+from pipelines.publish.dagster_home import dagster_yaml
 from tests import drops
 from tests.drops import CERT_HEADERS, TIANNING, uscc
 from tests.harness import refresh
@@ -61,7 +62,7 @@ def story(tiny_drop, good_warehouse, tmp_path_factory) -> Iterator[Story]:
     con.execute("UPDATE audit.load_ledger SET published_at = published_at - INTERVAL 200 DAY WHERE source = 'patents'")
     con.close()
     home = Path(tempfile.mkdtemp(prefix="sti-ui-", dir="/dev/shm" if Path("/dev/shm").is_dir() else None))
-    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
+    (home / "dagster.yaml").write_text(dagster_yaml(home), encoding="utf-8")  # as `sti refresh` writes it
     with pytest.MonkeyPatch.context() as env:
         env.setenv("DAGSTER_HOME", str(home))
         instance = DagsterInstance.get()

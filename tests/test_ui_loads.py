@@ -21,6 +21,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from pipelines.publish.dagster_home import dagster_yaml
+
 REPO = Path(__file__).resolve().parents[1]
 DAGSTER = Path(sys.executable).parent / "dagster"
 LOAD_LIMIT = 180.0  # seconds for one start to load the location
@@ -140,7 +142,7 @@ def test_make_ui_loads_the_code_location_on_a_fresh_clone_with_a_clean_environme
     assert not (clone / "dbt_project" / "target").exists()
     home = tmp_path / "dagster_home"
     home.mkdir()
-    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
+    (home / "dagster.yaml").write_text(dagster_yaml(home), encoding="utf-8")  # what `make ui` gives a new home
 
     for n, start in enumerate(("fresh clone, no manifest", "again, with the manifest of the first start")):
         entry = start_and_ask(clone, home, tmp_path / f"dagster-dev-{n}.log")

@@ -6,7 +6,6 @@ import contextlib
 import io
 import json
 import logging
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,7 +13,7 @@ import duckdb
 from dagster import DagsterInstance, ExecuteInProcessResult
 
 from pipelines.audit.validation_report import batches_of
-from pipelines.project import REPO_ROOT, ensure_manifest
+from pipelines.project import ensure_manifest
 from pipelines.publish import ledger
 from pipelines.publish.ledger import RunStatus
 from pipelines.publish.warehouse_resource import first_failure
@@ -27,15 +26,12 @@ def refresh_log(warehouse: Path) -> Path:
 
 
 def dagster_instance() -> DagsterInstance:
-    """The instance in DAGSTER_HOME; a project-local folder when the variable is not set (read, never
-    written: the process environment is not configuration storage)."""
-    home = os.environ.get("DAGSTER_HOME") or str(REPO_ROOT / ".dagster_home")
-    Path(home).mkdir(parents=True, exist_ok=True)
-    config = Path(home) / "dagster.yaml"
-    if not config.exists():
-        # No network beyond package registries here, and a warehouse has no business phoning home.
-        config.write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
-    return DagsterInstance.from_config(home)
+    """The instance in DAGSTER_HOME (a project-local folder when the variable is not set: read, never
+    written, since the process environment is not configuration storage); `dagster_home` gives a new
+    home its dagster.yaml."""
+    from pipelines.publish.dagster_home import dagster_home
+
+    return DagsterInstance.from_config(str(dagster_home()))
 
 
 @dataclass
