@@ -7,6 +7,7 @@ they import what they need when they run, so `sti --help` and a busy warehouse a
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
 import sys
 import traceback
@@ -94,8 +95,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _quiet_native_teardown() -> None:
+    """Once everything this command says is written, discard what native extensions print while the
+    interpreter tears down: DuckDB 2.0's bindings (nanobind) list as "leaked" the type constants its own
+    modules still hold after a refresh has run dbt's adapter in this process, some 40 lines after the
+    summary, naming nothing of ours. Registered first, so it runs after every other exit handler."""
+
+    def discard_stderr() -> None:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.__stderr__.fileno() if sys.__stderr__ else 2)
+
+    if not os.environ.get("STI_DEBUG"):
+        atexit.register(discard_stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    _quiet_native_teardown()
     try:
         return args.func(args)
     except KeyboardInterrupt:
