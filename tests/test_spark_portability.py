@@ -4,7 +4,9 @@ Every model and data test is compiled for dbt-spark and run in one local Spark s
 (pipelines/spark/portability_check.py, in the Spark venv of `make spark-setup`) on the sample's
 published batches, exported from the refreshed sample warehouse as Parquet (pipelines/spark/export.py).
 A model that uses DuckDB-only SQL fails here with Spark's error; a data test of severity error that
-finds rows on Spark (and none on DuckDB, where the refresh passed) means the engines disagree.
+finds rows on Spark (and none on DuckDB, where the refresh passed) means the engines disagree. dbt's
+unit tests then run on Spark too (in the same session), with the expected rows they have on DuckDB:
+among them models/portable_macros.yml, the names a naive port corrupts without an error.
 Skipped only when the Spark venv cannot be built (no Java and no apt-get, no package index).
 """
 
@@ -53,7 +55,7 @@ def spark_report(spark_python, refreshed, tmp_path_factory) -> dict:
     started = time.monotonic()
     run = subprocess.run(
         [str(spark_python), "-m", "pipelines.spark.portability_check",
-         "--parquet", str(parquet), "--work", str(work / "check"), "--report", str(report)],
+         "--parquet", str(parquet), "--work", str(work / "check"), "--report", str(report), "--unit-tests"],
         cwd=REPO, capture_output=True, text=True, timeout=900,
     )  # fmt: skip
     assert run.returncode == 0, (run.stdout + run.stderr)[-4000:]
@@ -89,6 +91,14 @@ def test_data_tests_find_on_spark_what_they_find_on_duckdb(spark_report):
     tests = _nodes(spark_report, "test")
     failing = {k: v for k, v in tests.items() if v["severity"] == "error" and v.get("failures")}
     assert not failing, "\n".join(f"{k}: {v['failures']} rows" for k, v in sorted(failing.items()))
+
+
+def test_every_unit_test_passes_on_spark(spark_report):
+    unit_tests = _nodes(spark_report, "unit_test")
+    assert "unit_test.sti.stg_tech_sme_registry.names_normalise_alike_on_every_engine" in unit_tests
+    assert len(unit_tests) >= 40
+    broken = {k: v for k, v in unit_tests.items() if v["status"] != "ok"}
+    assert not broken, f"{len(broken)} of {len(unit_tests)} dbt unit tests fail on Spark:\n{_listing(broken)}"
 
 
 def test_known_exceptions_are_current(spark_report):

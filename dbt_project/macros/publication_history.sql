@@ -48,9 +48,12 @@ kept_or_closed as (
                 select 1 from built
                 where {{ same_key }} and {{ unchanged }}
             ) then null
-            else (select candidate.publication_id from candidate)
+            else candidate.publication_id
         end as valid_to_publication
     from committed as served
+    -- at most one candidate: a join, not a scalar subquery (Spark 4.1's optimiser fails on one
+    -- beside this union: "key not found", PushProjectionThroughUnion)
+    left join candidate on true
 
 ),
 

@@ -23,6 +23,7 @@ import json
 import os
 import sys
 import time
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import Any
 
@@ -110,60 +111,84 @@ def _failed_parents(node: dict, results: dict[str, dict]) -> list[str]:
     return sorted(p for p in node["depends_on"]["nodes"] if results.get(p, {}).get("status") in ("error", "skipped"))
 
 
-def run_models(session: Any, manifest: dict) -> dict[str, dict]:
+def run_model(session: Any, node: dict) -> dict[str, Any]:
+    materialized = node["config"]["materialized"]
+    entry: dict[str, Any] = {"kind": "model", "materialized": materialized, "path": node["original_file_path"]}
+    relation = f"{node['schema']}.{node['alias']}"
+    sql = node["compiled_code"]
+    started = time.monotonic()
+    try:
+        if materialized == "ephemeral":
+            session.sql(sql)  # analysed only: its readers inline it
+        elif materialized == "view":
+            session.sql(f"create or replace view {relation} as\n{sql}")
+        else:
+            session.sql(f"drop table if exists {relation}")
+            session.sql(f"create table {relation} using parquet as\n{sql}")
+        entry["status"] = "ok"
+    except Exception as error:  # every Spark error is a finding of the check
+        entry.update(status="error", error=first_lines(error))
+    entry["seconds"] = round(time.monotonic() - started, 2)
+    return entry
+
+
+def run_models(session: Any, manifest: dict, workers: int) -> dict[str, dict]:
+    """Every model once all its parents are done, `workers` at a time (independent models overlap)."""
     models = {k: v for k, v in manifest["nodes"].items() if v["resource_type"] == "model"}
+    for schema in sorted({v["schema"] for v in models.values()}):
+        session.sql(f"create database if not exists {schema}")
+    order = in_dependency_order(models)
     results: dict[str, dict] = {}
-    for node_id in in_dependency_order(models):
-        node = models[node_id]
-        materialized = node["config"]["materialized"]
-        failed_parents = _failed_parents(node, results)
-        entry: dict[str, Any] = {"kind": "model", "materialized": materialized, "path": node["original_file_path"]}
-        results[node_id] = entry
-        if failed_parents:
-            entry.update(status="skipped", error=f"parent failed: {', '.join(failed_parents)}")
-            continue
-        relation = f"{node['schema']}.{node['alias']}"
-        sql = node["compiled_code"]
-        started = time.monotonic()
-        try:
-            session.sql(f"create database if not exists {node['schema']}")
-            if materialized == "ephemeral":
-                session.sql(sql)  # analysed only: its readers inline it
-            elif materialized == "view":
-                session.sql(f"create or replace view {relation} as\n{sql}")
-            else:
-                session.sql(f"drop table if exists {relation}")
-                session.sql(f"create table {relation} using parquet as\n{sql}")
-            entry["status"] = "ok"
-        except Exception as error:  # every Spark error is a finding of the check
-            entry.update(status="error", error=first_lines(error))
-        entry["seconds"] = round(time.monotonic() - started, 2)
+    running: dict[Future, str] = {}
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        while len(results) < len(order):
+            for node_id in order:
+                node = models[node_id]
+                parents = [p for p in node["depends_on"]["nodes"] if p in models]
+                if node_id in results or node_id in running.values() or any(p not in results for p in parents):
+                    continue
+                failed_parents = _failed_parents(node, results)
+                if failed_parents:
+                    results[node_id] = {
+                        "kind": "model", "materialized": node["config"]["materialized"],
+                        "path": node["original_file_path"], "status": "skipped",
+                        "error": f"parent failed: {', '.join(failed_parents)}",
+                    }  # fmt: skip
+                    continue
+                running[pool.submit(run_model, session, node)] = node_id
+            if not running:
+                continue
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                results[running.pop(future)] = future.result()
     return results
 
 
-def run_tests(session: Any, manifest: dict, model_results: dict[str, dict]) -> dict[str, dict]:
-    results: dict[str, dict] = {}
+def run_test(session: Any, node: dict, model_results: dict[str, dict]) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "kind": "test", "severity": str(node["config"].get("severity", "error")).lower(),
+        "path": node["original_file_path"],
+    }  # fmt: skip
+    failed_parents = _failed_parents(node, model_results)
+    if failed_parents:
+        entry.update(status="skipped", error=f"parent failed: {', '.join(failed_parents)}")
+        return entry
+    started = time.monotonic()
+    try:
+        counted = session.sql(f"select count(*) as failures from (\n{node['compiled_code']}\n) as t")
+        entry["failures"] = counted.first()[0]
+        entry["status"] = "ok"
+    except Exception as error:
+        entry.update(status="error", error=first_lines(error))
+    entry["seconds"] = round(time.monotonic() - started, 2)
+    return entry
+
+
+def run_tests(session: Any, manifest: dict, model_results: dict[str, dict], workers: int) -> dict[str, dict]:
     tests = {k: v for k, v in manifest["nodes"].items() if v["resource_type"] == "test"}
-    for node_id in sorted(tests):
-        node = tests[node_id]
-        entry: dict[str, Any] = {
-            "kind": "test", "severity": str(node["config"].get("severity", "error")).lower(),
-            "path": node["original_file_path"],
-        }  # fmt: skip
-        results[node_id] = entry
-        failed_parents = _failed_parents(node, model_results)
-        if failed_parents:
-            entry.update(status="skipped", error=f"parent failed: {', '.join(failed_parents)}")
-            continue
-        started = time.monotonic()
-        try:
-            counted = session.sql(f"select count(*) as failures from (\n{node['compiled_code']}\n) as t")
-            entry["failures"] = counted.first()[0]
-            entry["status"] = "ok"
-        except Exception as error:
-            entry.update(status="error", error=first_lines(error))
-        entry["seconds"] = round(time.monotonic() - started, 2)
-    return results
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = {node_id: pool.submit(run_test, session, tests[node_id], model_results) for node_id in sorted(tests)}
+        return {node_id: future.result() for node_id, future in futures.items()}
 
 
 def run_unit_tests(work: Path) -> dict[str, dict]:
@@ -189,6 +214,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, required=True, help="a throwaway folder (Spark tables, dbt target)")
     parser.add_argument("--report", type=Path, required=True)
     parser.add_argument("--unit-tests", action="store_true", help="also run dbt's unit tests on Spark")
+    parser.add_argument("--workers", type=int, default=3, help="statements submitted to Spark at once")
     args = parser.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
     timings: dict[str, float] = {}
@@ -207,10 +233,10 @@ def main(argv: list[str] | None = None) -> int:
 
     mark = time.monotonic()
     tables = register_tables(session, args.parquet)
-    models = run_models(session, manifest)
+    models = run_models(session, manifest, args.workers)
     timings["models"] = time.monotonic() - mark
     mark = time.monotonic()
-    tests = run_tests(session, manifest, models)
+    tests = run_tests(session, manifest, models, args.workers)
     timings["tests"] = time.monotonic() - mark
     unit_tests: dict[str, dict] = {}
     if args.unit_tests:
