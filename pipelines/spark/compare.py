@@ -1,0 +1,101 @@
+"""The tables Spark built (Parquet under its warehouse folder) against DuckDB's build, row for row.
+
+Rows are compared as multisets, columns by name (DuckDB orders a contracted mart's columns as its
+contract does). Doubles are equal within 1e-9 relative (sums of doubles are not bit-identical even
+between two DuckDB builds: parallel aggregation order), and so are the decimal numbers written
+inside text (alert messages); timestamps by their ISO text (Spark reads DuckDB's TIMESTAMP back as
+timestamp_ntz). Runs in the main venv (DuckDB reads Spark's Parquet).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+NUMBER = re.compile(r"-?\d+\.\d+(?:[eE][+-]?\d+)?")
+RELATIVE = 1e-9
+
+
+@dataclass(frozen=True)
+class TableComparison:
+    schema: str
+    table: str
+    rows: int
+    equal: bool
+    detail: str = ""
+
+
+def _coarse(value: Any, digits: int) -> Any:
+    """A value with its doubles (also those inside text) rounded to `digits` significant digits."""
+    if isinstance(value, float):
+        return float(f"{value:.{digits}g}") if math.isfinite(value) else value
+    if isinstance(value, str) and NUMBER.search(value):
+        return NUMBER.sub(lambda m: f"{float(m.group()):.{digits}g}", value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def _close(a: Any, b: Any) -> bool:
+    if isinstance(a, float) and isinstance(b, float):
+        return a == b or (math.isfinite(a) and abs(a - b) <= RELATIVE * max(abs(a), abs(b), 1e-300))
+    if isinstance(a, str) and isinstance(b, str):
+        parts_a, parts_b = NUMBER.split(a), NUMBER.split(b)
+        numbers_a, numbers_b = NUMBER.findall(a), NUMBER.findall(b)
+        return (
+            parts_a == parts_b
+            and len(numbers_a) == len(numbers_b)
+            and all(_close(float(x), float(y)) for x, y in zip(numbers_a, numbers_b, strict=True))
+        )
+    return _coarse(a, 17) == _coarse(b, 17)
+
+
+def rows_equal(left: list[tuple], right: list[tuple]) -> bool:
+    if len(left) != len(right):
+        return False
+
+    def coarse_rows(rows: list[tuple]) -> Counter:
+        return Counter(tuple(_coarse(v, 10) for v in row) for row in rows)
+
+    if coarse_rows(left) == coarse_rows(right):
+        return True
+
+    # values near a rounding boundary: pair the rows up in a coarse order, then compare within the tolerance
+    def key(row: tuple) -> tuple:
+        return tuple((v is None, str(_coarse(v, 6))) for v in row)
+
+    pairs = zip(sorted(left, key=key), sorted(right, key=key), strict=True)
+    return all(_close(a, b) for x, y in pairs for a, b in zip(x, y, strict=True))
+
+
+def compare_tables(spark_warehouse: Path, build_db: Path, schemas: tuple[str, ...]) -> list[TableComparison]:
+    """Every table Spark wrote under `<spark_warehouse>/<schema>.db/` against the same table of `build_db`."""
+    out: list[TableComparison] = []
+    con = duckdb.connect()
+    try:
+        con.execute("attach ? as build (read_only)", [str(build_db)])
+        for schema in schemas:
+            for folder in sorted((spark_warehouse / f"{schema}.db").glob("*")):
+                table = folder.name
+                files = str(folder / "*.parquet").replace("'", "''")
+                columns = [r[0] for r in con.execute(f'describe build."{schema}"."{table}"').fetchall()]
+                described = con.execute(f"describe select * from read_parquet('{files}')").fetchall()
+                spark_columns = [r[0] for r in described]
+                if sorted(spark_columns) != sorted(columns):
+                    out.append(TableComparison(schema, table, 0, False, f"columns {spark_columns} vs {columns}"))
+                    continue
+                select = ", ".join(f'"{c}"' for c in columns)
+                spark_rows = con.execute(f"select {select} from read_parquet('{files}')").fetchall()
+                duckdb_rows = con.execute(f'select {select} from build."{schema}"."{table}"').fetchall()
+                equal = rows_equal(spark_rows, duckdb_rows)
+                detail = "" if equal else f"{len(spark_rows)} rows on Spark, {len(duckdb_rows)} on DuckDB"
+                out.append(TableComparison(schema, table, len(duckdb_rows), equal, detail))
+    finally:
+        con.close()
+    return out
