@@ -4,9 +4,11 @@ Every model and data test is compiled for dbt-spark and run in one local Spark s
 (pipelines/spark/portability_check.py, in the Spark venv of `make spark-setup`) on the sample's
 published batches, exported from the refreshed sample warehouse as Parquet (pipelines/spark/export.py).
 A model that uses DuckDB-only SQL fails here with Spark's error; a data test of severity error that
-finds rows on Spark (and none on DuckDB, where the refresh passed) means the engines disagree. dbt's
-unit tests then run on Spark too (in the same session), with the expected rows they have on DuckDB:
-among them models/portable_macros.yml, the names a naive port corrupts without an error.
+finds rows on Spark (and none on DuckDB, where the refresh passed) means the engines disagree, and
+so does a table Spark built that differs from DuckDB's. The unit tests of the portable macros
+(models/portable_macros.yml: the names a naive port corrupts without an error) run on Spark too, in
+the same session, with the expected rows they have on DuckDB. (All of dbt's unit tests pass on Spark
+as well, `--unit-tests` with no selector: ~45 s more, left to the full Spark run.)
 Skipped only when the Spark venv cannot be built (no Java and no apt-get, no package index).
 """
 
@@ -56,7 +58,8 @@ def spark_report(spark_python, refreshed, tmp_path_factory) -> dict:
     started = time.monotonic()
     run = subprocess.run(
         [str(spark_python), "-m", "pipelines.spark.portability_check",
-         "--parquet", str(parquet), "--work", str(work / "check"), "--report", str(report), "--unit-tests"],
+         "--parquet", str(parquet), "--work", str(work / "check"), "--report", str(report),
+         "--unit-tests", "path:models/portable_macros.yml"],
         cwd=REPO, capture_output=True, text=True, timeout=900,
     )  # fmt: skip
     assert run.returncode == 0, (run.stdout + run.stderr)[-4000:]
@@ -111,10 +114,9 @@ def test_spark_builds_the_tables_duckdb_builds(spark_report):
     assert not differ, f"{len(differ)} of {len(compared)} tables differ between Spark and DuckDB:\n" + "\n".join(differ)
 
 
-def test_every_unit_test_passes_on_spark(spark_report):
+def test_portable_macros_give_duckdbs_results_on_spark(spark_report):
     unit_tests = _nodes(spark_report, "unit_test")
     assert "unit_test.sti.stg_tech_sme_registry.names_normalise_alike_on_every_engine" in unit_tests
-    assert len(unit_tests) >= 40
     broken = {k: v for k, v in unit_tests.items() if v["status"] != "ok"}
     assert not broken, f"{len(broken)} of {len(unit_tests)} dbt unit tests fail on Spark:\n{_listing(broken)}"
 

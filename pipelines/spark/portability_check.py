@@ -6,10 +6,11 @@ Run by the Spark venv (`make spark-setup`), from the repository root:
 
 One JVM for everything (its start-up is most of the cost): the session is made first, and dbt-spark's
 session method then reuses it (`SparkSession.builder.getOrCreate`) for `dbt compile` and, with
---unit-tests, for `dbt test --select test_type:unit`. The tables are those of `pipelines.spark.export`
-(`<schema>.<table>.parquet`), registered under their schema. Models run in dependency order as dbt
-would materialise them (tables created, views defined; ephemeral ones are inlined in their readers
-and only analysed), then every data test is counted. Spark analyses a statement when it is
+--unit-tests [SELECTOR], for `dbt test --select test_type:unit` (or the selector's unit tests).
+The tables are those of `pipelines.spark.export` (`<schema>.<table>.parquet`), registered under their
+schema. Models run in dependency order as dbt would materialise them (tables created, views
+defined; ephemeral ones are inlined in their readers and only analysed), then every data test is
+counted. Spark analyses a statement when it is
 submitted, so a DuckDB-only function or syntax fails at once, with Spark's error.
 
 The report (JSON): one entry per node with its status (`ok`, `error`, `skipped`: a parent failed),
@@ -191,8 +192,8 @@ def run_tests(session: Any, manifest: dict, model_results: dict[str, dict], work
         return {node_id: future.result() for node_id, future in futures.items()}
 
 
-def run_unit_tests(work: Path) -> dict[str, dict]:
-    done = run_dbt(["test", "--select", "test_type:unit"], work)
+def run_unit_tests(work: Path, selector: str) -> dict[str, dict]:
+    done = run_dbt(["test", "--select", selector], work)
     results: dict[str, dict] = {}
     for result in getattr(done.result, "results", None) or []:
         node = result.node
@@ -213,7 +214,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--parquet", type=Path, required=True, help="the files of pipelines.spark.export")
     parser.add_argument("--work", type=Path, required=True, help="a throwaway folder (Spark tables, dbt target)")
     parser.add_argument("--report", type=Path, required=True)
-    parser.add_argument("--unit-tests", action="store_true", help="also run dbt's unit tests on Spark")
+    parser.add_argument(
+        "--unit-tests", nargs="?", const="test_type:unit", metavar="SELECTOR",
+        help="also run dbt's unit tests on Spark (all of them, or those of a dbt selector)",
+    )  # fmt: skip
     parser.add_argument("--workers", type=int, default=3, help="statements submitted to Spark at once")
     args = parser.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
@@ -241,7 +245,7 @@ def main(argv: list[str] | None = None) -> int:
     unit_tests: dict[str, dict] = {}
     if args.unit_tests:
         mark = time.monotonic()
-        unit_tests = run_unit_tests(args.work)
+        unit_tests = run_unit_tests(args.work, args.unit_tests)
         timings["unit_tests"] = time.monotonic() - mark
     timings["total"] = time.monotonic() - started
     report = {
