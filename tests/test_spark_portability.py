@@ -29,11 +29,7 @@ SPARK_PYTHON = REPO / ".venv-spark" / "bin" / "python"
 
 # Data tests whose SQL is still DuckDB's (dbt_project/tests/ is ported separately from the models):
 # unique_id prefix -> why. An entry that starts to run on Spark fails test_known_exceptions_are_current.
-NOT_YET_PORTABLE_TESTS = {
-    "test.sti.assert_contributions_follow_the_catalogue_rollup": "a select-list alias used in WHERE (DuckDB only)",
-    "test.sti.matches_pattern_": "tests/generic/matches_pattern.sql calls regexp_full_match "
-    "(DuckDB only; macros/portable/regex.sql has the portable regex_full_match)",
-}
+NOT_YET_PORTABLE_TESTS: dict[str, str] = {}  # none left: every data test runs on Spark
 
 
 def _not_yet_portable(unique_id: str) -> bool:

@@ -20,19 +20,27 @@ roles as (
         input_measure is not null as is_region_figure
     from {{ ref('int_indicator_contributions') }}
 
+),
+
+judged as (
+
+    select
+        roles.indicator_code,
+        roles.role,
+        roles.is_region_figure,
+        case roles.role
+            when 'numerator' then catalogue.numerator_rollup
+            when 'denominator' then catalogue.denominator_rollup
+        end as catalogue_rollup
+    from roles
+    left join catalogue
+        on roles.indicator_code = catalogue.indicator_code
+
 )
 
-select
-    roles.indicator_code,
-    roles.role,
-    roles.is_region_figure,
-    case roles.role
-        when 'numerator' then catalogue.numerator_rollup
-        when 'denominator' then catalogue.denominator_rollup
-    end as catalogue_rollup
-from roles
-left join catalogue
-    on catalogue.indicator_code = roles.indicator_code
+-- a select-list alias is not visible in WHERE on Spark: the rule reads the CTE's column
+select *
+from judged
 where
     catalogue_rollup is null
-    or (catalogue_rollup = 'region_figure') <> roles.is_region_figure
+    or (catalogue_rollup = 'region_figure') <> is_region_figure
