@@ -34,7 +34,7 @@ judged as (
         end as catalogue_rollup
     from roles
     left join catalogue
-        on roles.indicator_code = catalogue.indicator_code
+        on catalogue.indicator_code = roles.indicator_code
 
 )
 
