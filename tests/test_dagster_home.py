@@ -14,7 +14,7 @@ from dagster import AssetKey, AssetMaterialization, DagsterInstance
 from dagster._core.test_utils import create_run_for_test
 
 from pipelines.publish.dagster_home import dagster_home, dagster_yaml
-from pipelines.publish.event_log_storage import PooledSqliteEventLogStorage
+from pipelines.publish.event_log_storage import MAX_OPEN_SHARDS, PooledSqliteEventLogStorage
 
 
 @pytest.fixture
@@ -53,6 +53,20 @@ def test_a_new_home_gets_the_pooled_event_log_and_keeps_dagsters_layout(home: Pa
     assert [e.message for e in instance.all_logs(again.run_id)][-1] == "after wipe"
     instance.dispose()
     other.dispose()
+
+
+def test_a_long_lived_process_keeps_a_bounded_number_of_shards_open(home: Path):
+    # the webserver or the daemon touch the shard of every run they show or launch
+    instance = DagsterInstance.from_config(str(home))
+    storage = instance.event_log_storage
+    runs = [create_run_for_test(instance, job_name="refresh") for _ in range(MAX_OPEN_SHARDS + 5)]
+    for run in runs:
+        instance.report_engine_event("started", run)
+    assert len(storage._engines) <= MAX_OPEN_SHARDS
+    for run in runs:  # a disposed shard opens again when read
+        assert [e.message for e in instance.all_logs(run.run_id)][-1] == "started"
+    assert len(storage._engines) <= MAX_OPEN_SHARDS
+    instance.dispose()
 
 
 def test_an_operators_dagster_yaml_is_kept_and_the_earlier_default_upgraded(tmp_path, monkeypatch):
