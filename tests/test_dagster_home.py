@@ -83,3 +83,13 @@ def test_an_operators_dagster_yaml_is_kept_and_the_earlier_default_upgraded(tmp_
     monkeypatch.setenv("DAGSTER_HOME", str(earlier))
     dagster_home()
     assert "PooledSqliteEventLogStorage" in (earlier / "dagster.yaml").read_text()
+
+    moved = tmp_path / "moved"
+    earlier.rename(moved)  # ours names the old folder: rewritten for the new one
+    monkeypatch.setenv("DAGSTER_HOME", str(moved))
+    dagster_home()
+    assert (moved / "dagster.yaml").read_text() == dagster_yaml(moved)
+    edited = dagster_yaml(tmp_path / "elsewhere") + "run_monitoring:\n  enabled: true\n"
+    (moved / "dagster.yaml").write_text(edited)  # edited by the operator: theirs now
+    dagster_home()
+    assert (moved / "dagster.yaml").read_text() == edited

@@ -4,12 +4,14 @@ and the dagster.yaml it gets when it has none (`sti refresh`, the tests and `mak
 Storage is Dagster's default SQLite layout (runs, event logs, schedules under the home, as
 `DagsterSqliteStorage` lays them out), with the event log's connections kept open between events
 (`event_log_storage.py`). A dagster.yaml already there is the operator's and is never rewritten, but
-for the two-line file earlier versions of this project wrote.
+for the two-line file earlier versions of this project wrote and for this file, unedited, written for
+a folder the home has since been moved from.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -50,9 +52,17 @@ def dagster_home() -> Path:
     home = Path(os.environ.get("DAGSTER_HOME") or REPO_ROOT / ".dagster_home").absolute()
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
-    if not config.exists() or config.read_text(encoding="utf-8") == _EARLIER_DEFAULT:
-        config.write_text(dagster_yaml(home), encoding="utf-8")
+    wanted = dagster_yaml(home)
+    current = config.read_text(encoding="utf-8") if config.exists() else None
+    if current is None or current == _EARLIER_DEFAULT or _written_for_another_folder(current, wanted):
+        config.write_text(wanted, encoding="utf-8")
     return home
+
+
+def _written_for_another_folder(current: str, wanted: str) -> bool:
+    """Our file unedited, but naming another folder: the home was moved (storage paths are absolute)."""
+    found = re.search(r"^    base_dir: (.+)/history$", current, flags=re.M)
+    return found is not None and current != wanted and current == dagster_yaml(Path(found[1]))
 
 
 if __name__ == "__main__":  # `make ui`: the home `dagster dev` is started with
