@@ -3,8 +3,10 @@
 Importing this module registers it with GX, so a suite JSON that names
 `expect_column_values_to_be_valid_uscc` can be deserialised (`pipelines.audit.suites` imports it).
 
-Only the pandas engine is implemented: DESIGN §1 — GX on DuckDB through SQLAlchemy fails, so the
-landing table is validated as a pandas DataFrame.
+Two engines: pandas (DESIGN §1 — GX on DuckDB through SQLAlchemy fails, so a landing table is
+validated as a pandas DataFrame) and Spark (`gx_spark.py`, issue 13: a batch too large for one
+machine). Both compute the rule with `valid_uscc_array`; on Spark it runs inside a pandas UDF on
+each Arrow batch of the column (needs pyarrow; `make spark-setup` installs it).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
-from great_expectations.execution_engine import PandasExecutionEngine
+from great_expectations.execution_engine import PandasExecutionEngine, SparkDFExecutionEngine
 from great_expectations.expectations.expectation import ColumnMapExpectation
 from great_expectations.expectations.metrics import (
     ColumnMapMetricProvider,
@@ -63,12 +65,33 @@ def valid_uscc_array(values: Any) -> np.ndarray:
     return ok
 
 
+def _spark_uscc_mask(values: pd.Series) -> pd.Series:
+    """The pandas UDF body: one Arrow batch of the column -> valid or not (NULL -> False)."""
+    return pd.Series(valid_uscc_array(values.to_numpy(dtype=object)), index=values.index)
+
+
+def _spark_uscc_udf() -> Any:
+    """`_spark_uscc_mask` as a Spark pandas UDF (built on first use: pyspark is optional)."""
+    if "udf" not in _SPARK:
+        from pyspark.sql.functions import pandas_udf
+
+        _SPARK["udf"] = pandas_udf(_spark_uscc_mask, "boolean")  # type: ignore[call-overload]
+    return _SPARK["udf"]
+
+
+_SPARK: dict[str, Any] = {}
+
+
 class ColumnValuesValidUscc(ColumnMapMetricProvider):
     condition_metric_name = "column_values.valid_uscc"
 
     @column_condition_partial(engine=PandasExecutionEngine)
     def _pandas(cls, column: pd.Series, **kwargs: Any) -> pd.Series:
         return uscc_mask(column)
+
+    @column_condition_partial(engine=SparkDFExecutionEngine)
+    def _spark(cls, column: Any, **kwargs: Any) -> Any:
+        return _spark_uscc_udf()(column)
 
 
 class ExpectColumnValuesToBeValidUscc(ColumnMapExpectation):

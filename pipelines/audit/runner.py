@@ -49,8 +49,11 @@ from pipelines.contract.sources import REGIONS, SOURCES
 SPLIT_COLUMNS_ABOVE_ROWS = 50_000
 
 
-def _parameters(source: str, base: pd.DataFrame, known_regions: Collection[str], today: _dt.date) -> dict[str, Any]:
-    """The values of the suite parameters (constraints.PARAMETERS) for this batch."""
+def suite_parameters(
+    source: str, base: pd.DataFrame, known_regions: Collection[str], today: _dt.date
+) -> dict[str, Any]:
+    """The values of the suite parameters (constraints.PARAMETERS) for this batch (of `base`, only
+    its `region_code` column is read, and only for the regions source)."""
     regions = {str(r) for r in known_regions}
     region_codes = set(regions)
     if source == REGIONS and "region_code" in base.columns:  # a parent may be a region of the batch
@@ -63,6 +66,16 @@ def _parameters(source: str, base: pd.DataFrame, known_regions: Collection[str],
         "current_year": int(today_ts.year),
         "earliest_date": pd.Timestamp(EARLIEST_DATE),
         "non_flow_indicators": non_flow_indicators(),
+    }
+
+
+def placeholder_values(params: Mapping[str, Any], headers: Mapping[str, str]) -> dict[str, str]:
+    """What the placeholders of the texts become: the headers as written, the parameters as text."""
+    return {
+        "today": params["today"].date().isoformat(),
+        "current_year": str(params["current_year"]),
+        "earliest_date": EARLIEST_DATE,
+        **headers,
     }
 
 
@@ -254,15 +267,16 @@ def _prepare(source: str, batch: Batch, known_regions: Collection[str], today: _
 
     used = {c for job in jobs if not job.as_landed for c in job.columns}
     canon = {col.name: canonical(base[col.name], col) for col in spec.columns if col.name in used}
-    params = _parameters(source, base, known_regions, today)
-    # What the placeholders of the texts become: the headers as written, the parameters as text.
-    values = {
-        "today": params["today"].date().isoformat(),
-        "current_year": str(params["current_year"]),
-        "earliest_date": EARLIEST_DATE,
-        **headers,
-    }
+    params = suite_parameters(source, base, known_regions, today)
+    values = placeholder_values(params, headers)
     return _Prepared(source, file, base, headers, jobs, canon, params, values, findings)
 
 
-__all__ = ["SPLIT_COLUMNS_ABOVE_ROWS", "Batch", "validate_batch", "validate_batches"]
+__all__ = [
+    "SPLIT_COLUMNS_ABOVE_ROWS",
+    "Batch",
+    "placeholder_values",
+    "suite_parameters",
+    "validate_batch",
+    "validate_batches",
+]
