@@ -5,12 +5,18 @@ contract does). Doubles are equal within 1e-9 relative (sums of doubles are not 
 between two DuckDB builds: parallel aggregation order), and so are the decimal numbers written
 inside text (alert messages); timestamps by their ISO text (Spark reads DuckDB's TIMESTAMP back as
 timestamp_ntz). Runs in the main venv (DuckDB reads Spark's Parquet).
+
+As a command (`make test-spark`): every table of a schema of DuckDB's build against Spark's, printing
+`N of N <schema> tables equal` (and, for a table that differs, a few of its differing rows); exit 1
+unless all are equal.
 """
 
 from __future__ import annotations
 
+import argparse
 import math
 import re
+import sys
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,6 +80,15 @@ def rows_equal(left: list[tuple], right: list[tuple]) -> bool:
     return all(_close(a, b) for x, y in pairs for a, b in zip(x, y, strict=True))
 
 
+def differing_rows(left: list[tuple], right: list[tuple], n: int = 3) -> str:
+    """A few rows only one side has (values rounded to 10 significant digits), for a failure message."""
+    coarse_left = Counter(tuple(_coarse(v, 10) for v in row) for row in left)
+    coarse_right = Counter(tuple(_coarse(v, 10) for v in row) for row in right)
+    lines = [f"  only on Spark: {row}" for row in list((coarse_left - coarse_right).elements())[:n]]
+    lines += [f"  only on DuckDB: {row}" for row in list((coarse_right - coarse_left).elements())[:n]]
+    return "\n".join(lines)
+
+
 def compare_tables(spark_warehouse: Path, build_db: Path, schemas: tuple[str, ...]) -> list[TableComparison]:
     """Every table Spark wrote under `<spark_warehouse>/<schema>.db/` against the same table of `build_db`."""
     out: list[TableComparison] = []
@@ -95,7 +110,44 @@ def compare_tables(spark_warehouse: Path, build_db: Path, schemas: tuple[str, ..
                 duckdb_rows = con.execute(f'select {select} from build."{schema}"."{table}"').fetchall()
                 equal = rows_equal(spark_rows, duckdb_rows)
                 detail = "" if equal else f"{len(spark_rows)} rows on Spark, {len(duckdb_rows)} on DuckDB"
+                if not equal and (examples := differing_rows(spark_rows, duckdb_rows)):
+                    detail += f"; columns {columns}\n{examples}"
                 out.append(TableComparison(schema, table, len(duckdb_rows), equal, detail))
     finally:
         con.close()
     return out
+
+
+def duckdb_tables(build_db: Path, schema: str) -> list[str]:
+    con = duckdb.connect(str(build_db), read_only=True)
+    try:
+        rows = con.execute(
+            "select table_name from information_schema.tables"
+            " where table_schema = ? and table_type = 'BASE TABLE' order by table_name",
+            [schema],
+        ).fetchall()
+    finally:
+        con.close()
+    return [r[0] for r in rows]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Spark's tables of a schema against DuckDB's build, row for row")
+    parser.add_argument("--spark-warehouse", type=Path, required=True, help="the Spark build's warehouse dir")
+    parser.add_argument("--build-db", type=Path, required=True, help="DuckDB's build.duckdb of the same sources")
+    parser.add_argument("--schema", default="marts")
+    args = parser.parse_args(argv)
+    expected = duckdb_tables(args.build_db, args.schema)
+    compared = {c.table: c for c in compare_tables(args.spark_warehouse, args.build_db, (args.schema,))}
+    differ = [f"{t}: not built on Spark" for t in expected if t not in compared]
+    differ += [f"{c.table}: {c.detail}" for c in compared.values() if not c.equal]
+    equal = sum(1 for t in expected if t in compared and compared[t].equal)
+    rows = sum(c.rows for c in compared.values())
+    print(f"{equal} of {len(expected)} {args.schema.rstrip('s')} tables equal ({rows:,} rows on DuckDB)")
+    for line in differ:
+        print(f"differs: {line}")
+    return 0 if expected and equal == len(expected) and len(compared) == len(expected) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

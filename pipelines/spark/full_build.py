@@ -1,0 +1,112 @@
+"""The full `dbt build --target spark` of the sample in one local Spark session (`make test-spark`).
+
+Run by the Spark venv (`make spark-setup`), from the repository root:
+
+    .venv-spark/bin/python -m pipelines.spark.full_build --parquet DIR --work DIR
+
+One Python process: a Hive-enabled local[2] session is made first (warehouse folder and Derby
+metastore under --work, as the `spark` output of dbt_project/profiles.yml says with
+STI_SPARK_DIR=--work), the `raw`, `audit` and `reference` tables of pipelines.spark.export are
+registered in it, and dbt runs in-process (dbt-spark's session method reuses the session). Seeds
+are excluded (`reference` holds them as DuckDB's build loaded them: dbt-spark's seed loader reads a
+quote inside a value wrongly and a NULL as the text 'None'), and so are dbt's unit tests (the fast
+check runs the portable macros' ones). Every model and data test must succeed: exit 0, else 1.
+The marts are then Parquet under `<work>/warehouse/marts.db/` (pipelines.spark.compare).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from pipelines.spark.portability_check import DBT_PROJECT_DIR, register_tables
+
+BUILD_ARGS = ["--exclude-resource-type", "seed", "--exclude-resource-type", "unit_test"]
+
+
+def spark_session(work: Path) -> Any:
+    """The session of the profile's `spark` output, with Hive support (dbt-spark lists relations through it)."""
+    from pyspark.sql import SparkSession
+
+    builder = SparkSession.builder.appName("sti-full-build").enableHiveSupport()
+    for key, value in {
+        "spark.master": "local[2]",
+        "spark.sql.shuffle.partitions": "4",
+        "spark.ui.enabled": "false",
+        "spark.ui.showConsoleProgress": "false",
+        "spark.driver.memory": "2g",
+        # DuckDB's TIMESTAMP (Parquet, not adjusted to UTC) read as Spark's `timestamp`, the type the
+        # marts' contracts declare, rather than timestamp_ntz; in UTC, so the wall-clock time is kept
+        "spark.sql.parquet.inferTimestampNTZ.enabled": "false",
+        "spark.sql.session.timeZone": "UTC",
+        "spark.sql.warehouse.dir": str(work / "warehouse"),
+        "spark.local.dir": str(work / "scratch"),
+        "spark.hadoop.javax.jdo.option.ConnectionURL": f"jdbc:derby:;databaseName={work}/metastore_db;create=true",
+        "spark.driver.extraJavaOptions": f"-Dderby.system.home={work}",
+    }.items():
+        builder = builder.config(key, value)
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")
+    return session
+
+
+def dbt_build(work: Path, extra: list[str]) -> Any:
+    """`dbt build --target spark` in this process; returns dbt's result object."""
+    from dbt.cli.main import dbtRunner
+
+    os.environ["STI_SPARK_DIR"] = str(work)
+    return dbtRunner().invoke(
+        ["build", "--target", "spark", *BUILD_ARGS, *extra,
+         "--profiles-dir", str(DBT_PROJECT_DIR), "--project-dir", str(DBT_PROJECT_DIR),
+         "--target-path", str(work / "target"), "--log-path", str(work / "logs")]
+    )  # fmt: skip
+
+
+def summarise(result: Any) -> tuple[Counter, list[str]]:
+    """Counts by (resource type, status) and one line per model or data test that did not succeed
+    (the exposure is a no-op)."""
+    counts: Counter = Counter()
+    problems: list[str] = []
+    for node_result in getattr(result.result, "results", None) or []:
+        node, status = node_result.node, str(node_result.status)
+        counts[(node.resource_type, status)] += 1
+        if node.resource_type in ("model", "test") and status not in ("success", "pass"):
+            message = (node_result.message or "").strip().splitlines()
+            problems.append(f"{status}: {node.unique_id}: {message[0] if message else ''}")
+    return counts, problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--parquet", type=Path, required=True, help="the files of pipelines.spark.export")
+    parser.add_argument("--work", type=Path, required=True, help="a throwaway folder (tables, metastore)")
+    parser.add_argument("dbt_args", nargs="*", help="more arguments for dbt build (after --)")
+    args = parser.parse_args(argv)
+    work = args.work.resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    session = spark_session(work)
+    tables = register_tables(session, args.parquet)
+    up = time.monotonic() - started
+    print(f"Spark {session.version} up, {len(tables)} tables registered ({up:.0f} s)", flush=True)
+    result = dbt_build(work, args.dbt_args)
+    counts, problems = summarise(result)
+    session.stop()
+    summary = ", ".join(f"{kind} {status}: {n}" for (kind, status), n in sorted(counts.items()))
+    print(f"dbt build --target spark: {summary or 'nothing ran'} ({time.monotonic() - started:.0f} s)")
+    for line in problems:
+        print(line, file=sys.stderr)
+    if not result.success or problems or not counts:
+        if result.exception:
+            print(f"dbt: {result.exception}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
