@@ -33,7 +33,9 @@ from pipelines.audit.gx_spark import validate_spark_batch
 job = json.load(open(sys.argv[1], encoding="utf-8"))
 spark = (SparkSession.builder.master("local[1]").appName("gx_spark_test")
          .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
-         .config("spark.sql.shuffle.partitions", "1").getOrCreate())
+         .config("spark.sql.shuffle.partitions", "1")  # tiny batches: no adaptive plans, no code generation
+         .config("spark.sql.adaptive.enabled", "false").config("spark.sql.codegen.wholeStage", "false")
+         .getOrCreate())
 spark.sparkContext.setLogLevel("ERROR")
 out = {}
 for name, b in job["batches"].items():
