@@ -65,6 +65,9 @@ def valid_uscc_array(values: Any) -> np.ndarray:
     return ok
 
 
+_SPARK: dict[str, Any] = {}  # the pandas UDF, made on first use
+
+
 def _spark_uscc_mask(values: pd.Series) -> pd.Series:
     """The pandas UDF body: one Arrow batch of the column -> valid or not (NULL -> False)."""
     return pd.Series(valid_uscc_array(values.to_numpy(dtype=object)), index=values.index)
@@ -77,9 +80,6 @@ def _spark_uscc_udf() -> Any:
 
         _SPARK["udf"] = pandas_udf(_spark_uscc_mask, "boolean")  # type: ignore[call-overload]
     return _SPARK["udf"]
-
-
-_SPARK: dict[str, Any] = {}
 
 
 class ColumnValuesValidUscc(ColumnMapMetricProvider):
