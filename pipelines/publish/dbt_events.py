@@ -96,11 +96,14 @@ def attach_row_counts(events: list[Any], invocation: DbtCliInvocation, build_db:
         return events
     relations = sorted(set(tables.values()))
     query = " UNION ALL ".join(f"SELECT {n} AS i, count(*) AS n FROM {r}" for n, r in enumerate(relations))
-    con = duckdb.connect(str(build_db), read_only=True)
     try:
-        counts = {relations[i]: n for i, n in con.execute(query).fetchall()}
-    finally:
-        con.close()
+        con = duckdb.connect(str(build_db), read_only=True)
+        try:
+            counts = {relations[i]: n for i, n in con.execute(query).fetchall()}
+        finally:
+            con.close()
+    except duckdb.Error:  # a figure for the UI: never in the way of the build's own outcome
+        return events
     kind = invocation.manifest.get("metadata", {}).get("adapter_type")
     return [
         event.with_metadata({**event.metadata, **TableMetadataSet(row_count=counts[tables[i]], storage_kind=kind)})
