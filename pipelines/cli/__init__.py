@@ -99,7 +99,10 @@ def _quiet_native_teardown() -> None:
     """Once everything this command says is written, discard what native extensions print while the
     interpreter tears down: DuckDB 2.0's bindings (nanobind) list as "leaked" the type constants its own
     modules still hold after a refresh has run dbt's adapter in this process, some 40 lines after the
-    summary, naming nothing of ours. Registered first, so it runs after every other exit handler."""
+    summary, naming nothing of ours. Registered before the command runs (once per process), so it runs
+    after the exit handlers of everything the command loads."""
+    if os.environ.get("STI_DEBUG") or getattr(_quiet_native_teardown, "registered", False):
+        return
 
     def discard_stderr() -> None:
         sys.stdout.flush()
@@ -107,8 +110,8 @@ def _quiet_native_teardown() -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.__stderr__.fileno() if sys.__stderr__ else 2)
 
-    if not os.environ.get("STI_DEBUG"):
-        atexit.register(discard_stderr)
+    atexit.register(discard_stderr)
+    _quiet_native_teardown.registered = True  # type: ignore[attr-defined]
 
 
 def main(argv: list[str] | None = None) -> int:
