@@ -28,8 +28,8 @@ import pandas as pd
 
 from pipelines.audit.findings import MAX_EXAMPLES, Finding
 from pipelines.audit.gx_engine import get_gx_context, gx_lock
-from pipelines.audit.result_findings import ROW, contract_header, from_result, missing_column
-from pipelines.audit.runner import placeholder_values, suite_parameters
+from pipelines.audit.result_findings import ROW, from_result
+from pipelines.audit.runner import batch_headers, missing_column_findings, placeholder_values, suite_parameters
 from pipelines.audit.validation_plan import POSITION, plan, suite_expectations
 from pipelines.contract.sources import REGIONS, SOURCES
 
@@ -93,17 +93,10 @@ def validate_spark_batch(
     present = set(df.columns)
     if ROW not in present:
         raise ValueError(f"landing frame of {file} has no {ROW} column")
-    spec = SOURCES[source]
-    headers = {c.name: contract_header(source, c.name) for c in spec.columns}
-    headers.update({k: v for k, v in header_map.items() if v})
+    headers = batch_headers(source, header_map)
     with gx_lock:
         jobs, missing = plan(suite_expectations(source), present, set(skip_null_check), parse_failed or {}, False)
-    findings: list[Finding] = []
-    absent = [c.name for c in spec.columns if c.name not in present]
-    for column in absent + [c for c in missing if c not in absent]:
-        rules = {(e.meta or {}).get("rule", e.expectation_type) for e in missing.get(column, [])}
-        rules |= {"type"} if column in absent else set()
-        findings.append(missing_column(source, file, column, sorted(rules), headers))
+    findings = missing_column_findings(source, file, present, missing, headers)
 
     regions = pd.DataFrame()  # suite_parameters reads the batch's own codes for the regions source
     if source == REGIONS and "region_code" in present:

@@ -230,20 +230,41 @@ class _Prepared:
         return out
 
 
+def batch_headers(source: str, header_map: Mapping[str, str]) -> dict[str, str]:
+    """Column -> the header messages name: as written in the file, else the contract's."""
+    headers = {c.name: contract_header(source, c.name) for c in SOURCES[source].columns}
+    headers.update({k: v for k, v in header_map.items() if v})
+    return headers
+
+
+def missing_column_findings(
+    source: str, file: str, present: Collection[str], missing: Mapping[str, list], headers: Mapping[str, str]
+) -> list[Finding]:
+    """A finding per contract column the frame lacks, and per column the plan could not check.
+
+    Every contract column must be there, also one that no expectation reads: the type of its
+    values is a rule too. (A landing table always has them all; other frames may not.)"""
+    findings: list[Finding] = []
+    absent = [c.name for c in SOURCES[source].columns if c.name not in present]
+    for column in absent + [c for c in missing if c not in absent]:
+        rules = {(e.meta or {}).get("rule", e.expectation_type) for e in missing.get(column, [])}
+        rules |= {"type"} if column in absent else set()
+        findings.append(missing_column(source, file, column, sorted(rules), headers))
+    return findings
+
+
 def _prepare(source: str, batch: Batch, known_regions: Collection[str], today: _dt.date) -> _Prepared:
     """Plan the GX runs of a batch; report missing columns and values of the wrong type."""
     df, file = batch.df, batch.file
     if ROW not in df.columns:
         raise ValueError(f"landing frame of {file} has no {ROW} column")
     spec = SOURCES[source]
-    headers = {c.name: contract_header(source, c.name) for c in spec.columns}
-    headers.update({k: v for k, v in batch.header_map.items() if v})
+    headers = batch_headers(source, batch.header_map)
     # Positions GX reports are positions in `base`: it needs a 0..n-1 RangeIndex.
     positional = isinstance(df.index, pd.RangeIndex) and df.index.start == 0 and df.index.step == 1
     base = df if positional else df.reset_index(drop=True)
     present = set(base.columns)
 
-    findings: list[Finding] = []
     with gx_lock:
         jobs, missing = plan(
             suite_expectations(source),
@@ -252,13 +273,7 @@ def _prepare(source: str, batch: Batch, known_regions: Collection[str], today: _
             batch.parse_failed or {},
             split_columns=len(base) > SPLIT_COLUMNS_ABOVE_ROWS,
         )
-    # Every contract column must be there, also one that no expectation reads: the type of its
-    # values is a rule too. (A landing table always has them all; other frames may not.)
-    absent = [c.name for c in spec.columns if c.name not in present]
-    for column in absent + [c for c in missing if c not in absent]:
-        rules = {(e.meta or {}).get("rule", e.expectation_type) for e in missing.get(column, [])}
-        rules |= {"type"} if column in absent else set()
-        findings.append(missing_column(source, file, column, sorted(rules), headers))
+    findings = missing_column_findings(source, file, present, missing, headers)
     for col in spec.columns:
         if col.name in present:
             wrong = wrong_kind_positions(base[col.name], col.kind)
@@ -275,6 +290,8 @@ def _prepare(source: str, batch: Batch, known_regions: Collection[str], today: _
 __all__ = [
     "SPLIT_COLUMNS_ABOVE_ROWS",
     "Batch",
+    "batch_headers",
+    "missing_column_findings",
     "placeholder_values",
     "suite_parameters",
     "validate_batch",
