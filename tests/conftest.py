@@ -6,6 +6,7 @@ import csv
 import hashlib
 import os
 import shutil
+import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,6 +69,17 @@ class Refreshed:
 
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sources" / "sample"
+
+
+@pytest.fixture(scope="session")
+def spark_python() -> Path:
+    """The Python of `.venv-spark` (`make spark-setup` builds it, and a JRE when there is no java);
+    the Spark tests are skipped, saying why, only when it cannot be built."""
+    repo = Path(__file__).resolve().parents[1]
+    run = subprocess.run(["make", "--no-print-directory", "spark-setup"], cwd=repo, capture_output=True, text=True)
+    if run.returncode != 0:
+        pytest.skip(f"the Spark venv could not be built (make spark-setup):\n{(run.stdout + run.stderr)[-2000:]}")
+    return repo / ".venv-spark" / "bin" / "python"
 
 
 @pytest.fixture(scope="session")

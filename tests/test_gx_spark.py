@@ -16,13 +16,11 @@ import time
 from pathlib import Path
 
 import pandas as pd
-import pytest
 
 from pipelines.audit.runner import validate_batch
 from tests.test_validation_rules import KNOWN, TODAY, U1, _bad_check_digit, frame, put
 
 REPO = Path(__file__).resolve().parents[1]
-SPARK_PYTHON = REPO / ".venv-spark" / "bin" / "python"
 
 # Runs in the Spark venv: each Parquet batch read into one Spark session and validated there.
 _SPARK_SIDE = """
@@ -82,14 +80,6 @@ def _comparable(findings: list[dict]) -> list[tuple]:
         )
         for f in findings
     ]
-
-
-@pytest.fixture(scope="module")
-def spark_python() -> Path:
-    run = subprocess.run(["make", "--no-print-directory", "spark-setup"], cwd=REPO, capture_output=True, text=True)
-    if run.returncode != 0:
-        pytest.skip(f"the Spark venv could not be built (make spark-setup):\n{(run.stdout + run.stderr)[-2000:]}")
-    return SPARK_PYTHON
 
 
 def test_spark_findings_equal_pandas_findings(spark_python, tmp_path):

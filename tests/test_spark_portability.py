@@ -25,7 +25,6 @@ from pipelines.spark.compare import compare_tables
 from pipelines.spark.export import export_parquet
 
 REPO = Path(__file__).resolve().parents[1]
-SPARK_PYTHON = REPO / ".venv-spark" / "bin" / "python"
 
 # Data tests whose SQL is still DuckDB's (dbt_project/tests/ is ported separately from the models):
 # unique_id prefix -> why. An entry that starts to run on Spark fails test_known_exceptions_are_current.
@@ -34,14 +33,6 @@ NOT_YET_PORTABLE_TESTS: dict[str, str] = {}  # none left: every data test runs o
 
 def _not_yet_portable(unique_id: str) -> bool:
     return any(unique_id.startswith(prefix) for prefix in NOT_YET_PORTABLE_TESTS)
-
-
-@pytest.fixture(scope="module")
-def spark_python() -> Path:
-    run = subprocess.run(["make", "--no-print-directory", "spark-setup"], cwd=REPO, capture_output=True, text=True)
-    if run.returncode != 0:
-        pytest.skip(f"the Spark venv could not be built (make spark-setup):\n{(run.stdout + run.stderr)[-2000:]}")
-    return SPARK_PYTHON
 
 
 @pytest.fixture(scope="module")
