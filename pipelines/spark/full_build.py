@@ -17,54 +17,38 @@ The marts are then Parquet under `<work>/warehouse/marts.db/` (pipelines.spark.c
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from pipelines.spark.portability_check import DBT_PROJECT_DIR, register_tables
+from pipelines.spark import portability_check
+from pipelines.spark.portability_check import register_tables
 
 BUILD_ARGS = ["--exclude-resource-type", "seed", "--exclude-resource-type", "unit_test"]
 
 
 def spark_session(work: Path) -> Any:
-    """The session of the profile's `spark` output, with Hive support (dbt-spark lists relations through it)."""
-    from pyspark.sql import SparkSession
-
-    builder = SparkSession.builder.appName("sti-full-build").enableHiveSupport()
-    for key, value in {
-        "spark.master": "local[2]",
-        "spark.sql.shuffle.partitions": "4",
-        "spark.ui.enabled": "false",
-        "spark.ui.showConsoleProgress": "false",
-        "spark.driver.memory": "2g",
-        # DuckDB's TIMESTAMP (Parquet, not adjusted to UTC) read as Spark's `timestamp`, the type the
-        # marts' contracts declare, rather than timestamp_ntz; in UTC, so the wall-clock time is kept
-        "spark.sql.parquet.inferTimestampNTZ.enabled": "false",
-        "spark.sql.session.timeZone": "UTC",
-        "spark.sql.warehouse.dir": str(work / "warehouse"),
-        "spark.local.dir": str(work / "scratch"),
-        "spark.hadoop.javax.jdo.option.ConnectionURL": f"jdbc:derby:;databaseName={work}/metastore_db;create=true",
-        "spark.driver.extraJavaOptions": f"-Dderby.system.home={work}",
-    }.items():
-        builder = builder.config(key, value)
-    session = builder.getOrCreate()
-    session.sparkContext.setLogLevel("ERROR")
-    return session
+    """The check's session with a Hive metastore (dbt-spark lists relations through it)."""
+    return portability_check.spark_session(
+        work,
+        "sti-full-build",
+        **{
+            "spark.sql.catalogImplementation": "hive",
+            # DuckDB's TIMESTAMP (Parquet, not adjusted to UTC) read as Spark's `timestamp`, the type the
+            # marts' contracts declare, rather than timestamp_ntz; in UTC, so the wall-clock time is kept
+            "spark.sql.parquet.inferTimestampNTZ.enabled": "false",
+            "spark.sql.session.timeZone": "UTC",
+            "spark.hadoop.javax.jdo.option.ConnectionURL": f"jdbc:derby:;databaseName={work}/metastore_db;create=true",
+            "spark.driver.extraJavaOptions": f"-Dderby.system.home={work}",
+        },
+    )
 
 
 def dbt_build(work: Path, extra: list[str]) -> Any:
-    """`dbt build --target spark` in this process; returns dbt's result object."""
-    from dbt.cli.main import dbtRunner
-
-    os.environ["STI_SPARK_DIR"] = str(work)
-    return dbtRunner().invoke(
-        ["build", "--target", "spark", *BUILD_ARGS, *extra,
-         "--profiles-dir", str(DBT_PROJECT_DIR), "--project-dir", str(DBT_PROJECT_DIR),
-         "--target-path", str(work / "target"), "--log-path", str(work / "logs")]
-    )  # fmt: skip
+    """`dbt build --target spark` in this process, with its log lines; returns dbt's result object."""
+    return portability_check.run_dbt(["build", *BUILD_ARGS, *extra], work, quiet=False)
 
 
 def summarise(result: Any) -> tuple[Counter, list[str]]:

@@ -43,14 +43,16 @@ SESSION_CONFIG = {
 }
 
 
-def spark_session(work: Path) -> Any:
+def spark_session(work: Path, app: str = "sti-portability-check", **config: str) -> Any:
+    """The check's session (SESSION_CONFIG, files under `work`), with `config` on top."""
     from pyspark.sql import SparkSession
 
-    builder = SparkSession.builder.appName("sti-portability-check")
+    builder = SparkSession.builder.appName(app)
     for key, value in {
         **SESSION_CONFIG,
         "spark.sql.warehouse.dir": str(work / "warehouse"),
         "spark.local.dir": str(work / "scratch"),
+        **config,
     }.items():
         builder = builder.config(key, value)
     session = builder.getOrCreate()
@@ -58,14 +60,14 @@ def spark_session(work: Path) -> Any:
     return session
 
 
-def run_dbt(args: list[str], work: Path) -> Any:
+def run_dbt(args: list[str], work: Path, quiet: bool = True) -> Any:
     """dbt in this process (so dbt-spark finds the session); returns dbt's result object."""
     from dbt.cli.main import dbtRunner
 
     os.environ["STI_SPARK_DIR"] = str(work)
     return dbtRunner().invoke(
         [*args, "--target", "spark", "--profiles-dir", str(DBT_PROJECT_DIR), "--project-dir", str(DBT_PROJECT_DIR),
-         "--target-path", str(work / "target"), "--log-path", str(work / "logs"), "--quiet"]
+         "--target-path", str(work / "target"), "--log-path", str(work / "logs"), *(["--quiet"] if quiet else [])]
     )  # fmt: skip
 
 
