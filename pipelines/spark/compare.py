@@ -118,6 +118,39 @@ def compare_tables(spark_warehouse: Path, build_db: Path, schemas: tuple[str, ..
     return out
 
 
+def compare_databases(left_db: Path, right_db: Path, schema: str = "marts") -> list[TableComparison]:
+    """Every table of `schema` in `right_db` (e.g. the DuckDB refresh's sti.duckdb) against the same table of
+    `left_db` (the Spark refresh's), row for row as `compare_tables` does; a table `left_db` lacks, or with
+    other columns or types, is unequal (a BI tool sees the types)."""
+    out: list[TableComparison] = []
+    con = duckdb.connect()
+    try:
+        con.execute("attach ? as l (read_only)", [str(left_db)])
+        con.execute("attach ? as r (read_only)", [str(right_db)])
+
+        def columns(catalog: str, table: str) -> list[tuple[str, str]]:
+            return con.execute(
+                "select column_name, data_type from information_schema.columns where table_catalog = ?"
+                " and table_schema = ? and table_name = ? order by ordinal_position",
+                [catalog, schema, table],
+            ).fetchall()
+
+        for table in duckdb_tables(right_db, schema):
+            right_columns, left_columns = columns("r", table), columns("l", table)
+            if left_columns != right_columns:
+                out.append(TableComparison(schema, table, 0, False, f"columns {left_columns} vs {right_columns}"))
+                continue
+            select = ", ".join(f'"{c}"' for c, _ in right_columns)
+            left = con.execute(f'select {select} from l."{schema}"."{table}"').fetchall()
+            right = con.execute(f'select {select} from r."{schema}"."{table}"').fetchall()
+            equal = rows_equal(left, right)
+            detail = "" if equal else f"{len(left)} rows vs {len(right)}\n{differing_rows(left, right)}"
+            out.append(TableComparison(schema, table, len(right), equal, detail))
+    finally:
+        con.close()
+    return out
+
+
 def duckdb_tables(build_db: Path, schema: str) -> list[str]:
     con = duckdb.connect(str(build_db), read_only=True)
     try:
