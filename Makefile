@@ -86,6 +86,8 @@ $(SPARK_VENV)/.installed: requirements-spark.lock
 # then every mart table of the two builds compared row for row, doubles to 1e-9 relative
 # (pipelines/spark/compare.py prints `N of N mart tables equal`). Fails unless all are equal; the
 # scratch folder is removed only then. Not part of `make test` (it runs the fast Spark check).
+# Then the refresh job itself with STI_ENGINE=spark (tests/test_spark_job.py, issue 13 item 4): the sample
+# refreshed by the Dagster job on Spark and by the DuckDB job, every table of the two sti.duckdb equal.
 .PHONY: test-spark
 test-spark: setup spark-setup
 	@set -e; dir=$$(mktemp -d "$${TMPDIR:-/tmp}/sti-test-spark.XXXXXX"); \
@@ -98,3 +100,4 @@ test-spark: setup spark-setup
 	$(BIN)/python -m pipelines.spark.compare --spark-warehouse $$dir/spark/warehouse \
 	  --build-db $$dir/warehouse/build.duckdb --schema marts; \
 	rm -rf "$$dir"
+	STI_TEST_SPARK=1 $(BIN)/python -m pytest -q -s -p no:cacheprovider tests/test_spark_job.py

@@ -44,7 +44,10 @@ SPARK_DBT_SPECS = [
 ]
 
 
-@multi_asset(specs=SPARK_DBT_SPECS, name="spark_dbt_build", can_subset=False)
+# Subsettable, as dagster-dbt's assets are, so that a run selecting some models plans; but the build is
+# always the whole project: the Spark session starts with an empty metastore, so a model's parents must be
+# built in the same run. Only the selected keys are reported materialized.
+@multi_asset(specs=SPARK_DBT_SPECS, name="spark_dbt_build", can_subset=True)
 def spark_dbt_models(
     context: AssetExecutionContext, warehouse: WarehouseResource, dbt: DbtCliResource, spark: SparkResource
 ) -> Iterator[MaterializeResult]:
@@ -88,6 +91,8 @@ def spark_dbt_models(
         loaded = lake.load_marts(con, marts)
     warehouse.progress("dbt", total=1, detail=f"Spark build done; {len(loaded)} marts loaded from the lake")
     for spec in SPARK_DBT_SPECS:
+        if spec.key not in context.selected_asset_keys:
+            continue
         is_mart = spec.group_name == "marts"
         yield MaterializeResult(asset_key=spec.key, metadata=metadata if is_mart else {"engine": "spark"})
 

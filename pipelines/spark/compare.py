@@ -14,10 +14,12 @@ unless all are equal.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import math
 import re
 import sys
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -118,10 +120,18 @@ def compare_tables(spark_warehouse: Path, build_db: Path, schemas: tuple[str, ..
     return out
 
 
-def compare_databases(left_db: Path, right_db: Path, schema: str = "marts") -> list[TableComparison]:
+def compare_databases(
+    left_db: Path, right_db: Path, schema: str = "marts", same_times: Mapping[Any, Any] | None = None
+) -> list[TableComparison]:
     """Every table of `schema` in `right_db` (e.g. the DuckDB refresh's sti.duckdb) against the same table of
     `left_db` (the Spark refresh's), row for row as `compare_tables` does; a table `left_db` lacks, or with
-    other columns or types, is unequal (a BI tool sees the types)."""
+    other columns or types, is unequal (a BI tool sees the types). `same_times` maps timestamps of the left
+    onto the right's: two refreshes of the same drop publish at different instants (`published_at`)."""
+    times = dict(same_times or {})
+
+    def aligned(row: tuple) -> tuple:
+        return tuple(times.get(v, v) if isinstance(v, dt.datetime) else v for v in row)
+
     out: list[TableComparison] = []
     con = duckdb.connect()
     try:
@@ -141,7 +151,7 @@ def compare_databases(left_db: Path, right_db: Path, schema: str = "marts") -> l
                 out.append(TableComparison(schema, table, 0, False, f"columns {left_columns} vs {right_columns}"))
                 continue
             select = ", ".join(f'"{c}"' for c, _ in right_columns)
-            left = con.execute(f'select {select} from l."{schema}"."{table}"').fetchall()
+            left = [aligned(row) for row in con.execute(f'select {select} from l."{schema}"."{table}"').fetchall()]
             right = con.execute(f'select {select} from r."{schema}"."{table}"').fetchall()
             equal = rows_equal(left, right)
             detail = "" if equal else f"{len(left)} rows vs {len(right)}\n{differing_rows(left, right)}"
