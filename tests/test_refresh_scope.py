@@ -6,11 +6,13 @@ from __future__ import annotations
 import shutil
 
 import duckdb
-from dagster import DagsterInstance
+from dagster import AssetKey, DagsterInstance
 
-from pipelines.publish.refresh_scope import RAW_ONLY, refresh_selection
+from pipelines.contract.sources import SOURCES
+from pipelines.publish.refresh_scope import RAW_ONLY, Scope, refresh_selection, scope_of
+from pipelines.publish.serving_asset import SERVING_KEY
 from tests import drops
-from tests.drops import CERT_HEADERS, TIANNING, uscc
+from tests.drops import CERT_HEADERS, TIANNING, ZHONGLOU, uscc
 from tests.harness import refresh
 
 
@@ -42,9 +44,11 @@ def test_nothing_new_runs_the_raw_step_alone_and_anything_else_the_whole_job(tin
                                                            if k.startswith("freshness_check")} == {"raw_tables"}
     assert _run_record(warehouse, dagster_run.run_id) == "unchanged"
 
-    # a new file: the whole job
+    # a new regions file: every model that reads the regions, not those reading other sources only
     drops.extra_good_file(drop, "regions")
-    assert refresh_selection(drop, warehouse) is None
+    selection = refresh_selection(drop, warehouse)
+    assert selection is not None and AssetKey(["marts", "fct_indicator_value"]) in selection
+    assert AssetKey(["staging", "stg_patents"]) not in selection
     assert refresh(drop, warehouse).code == 0
     assert refresh_selection(drop, warehouse) == RAW_ONLY
 
@@ -52,9 +56,10 @@ def test_nothing_new_runs_the_raw_step_alone_and_anything_else_the_whole_job(tin
     bad = uscc(21)[:17] + ("0" if uscc(21)[17] != "0" else "1")
     drops.add_table(drop, "hightech_certificates", "坏代码.csv", CERT_HEADERS,
                     [["常州子科技有限公司", bad, "GR202332000402", "2023-12-01", TIANNING]])  # fmt: skip
-    assert refresh_selection(drop, warehouse) is None
+    certificates = AssetKey(["staging", "stg_hightech_certificates"])
+    assert certificates in (refresh_selection(drop, warehouse) or [])
     assert refresh(drop, warehouse).code == 1
-    assert refresh_selection(drop, warehouse) is None
+    assert certificates in (refresh_selection(drop, warehouse) or [])
     (drop / "hightech_certificates" / "坏代码.csv").unlink()
     assert refresh_selection(drop, warehouse) == RAW_ONLY
 
@@ -63,3 +68,69 @@ def test_nothing_new_runs_the_raw_step_alone_and_anything_else_the_whole_job(tin
     con.execute("UPDATE audit.refresh_log SET project_fingerprint = 'older' WHERE status = 'published'")
     con.close()
     assert refresh_selection(drop, warehouse) is None
+
+
+# Marts whose rows follow the publications themselves (a whole rebuild is one more publication).
+_PER_PUBLICATION = {"dim_publication", "fct_indicator_value_history", "fct_target_status_history"}
+
+
+def _served_differences(a, b) -> dict[str, int]:
+    """Rows of each mart of sti.duckdb in one warehouse and not in the other (either way)."""
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute(f"ATTACH '{a / 'sti.duckdb'}' AS a (READ_ONLY)")
+        con.execute(f"ATTACH '{b / 'sti.duckdb'}' AS b (READ_ONLY)")
+        tables = [t for (t,) in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = 'a' AND schema_name = 'marts'"
+        ).fetchall() if t not in _PER_PUBLICATION]
+        assert len(tables) >= 8, tables
+        return {
+            t: n for t in tables
+            if (n := con.execute(f"SELECT count(*) FROM ((FROM a.marts.{t} EXCEPT ALL FROM b.marts.{t}) "
+                                 f"UNION ALL (FROM b.marts.{t} EXCEPT ALL FROM a.marts.{t}))").fetchone()[0])
+        }  # fmt: skip
+    finally:
+        con.close()
+
+
+def test_a_new_batch_rebuilds_its_sources_models_and_those_a_failed_build_left(tiny_drop, good_warehouse, tmp_path):
+    warehouse = tmp_path / "warehouse"
+    shutil.copytree(good_warehouse, warehouse)
+    drop = drops.copy_drop(tiny_drop, tmp_path / "drop")
+    assert scope_of(drop, warehouse) == Scope(new_batches=False, stale=frozenset())
+
+    # A build that fails after its tables changed: rd_spending's and patents' models hold rolled-back rows.
+    drops.extra_good_file(drop, "patents")
+    # 379 亿元 of R&D under a 万元 header: passes the load audit, fails dbt's rd_intensity test
+    bad = drops.add_table(drop, "rd_spending", "zz-钟楼区2023正式.csv",
+                          ["所属地区", "年度", "R&D经费内部支出(万元)", "数据状态"],
+                          [[ZHONGLOU, 2023, 3790000, "正式"]])  # fmt: skip
+    assert refresh(drop, warehouse).code == 2
+    bad.unlink()
+    (drop / "patents" / "extra-patents.csv").unlink()
+    assert scope_of(drop, warehouse) == Scope(new_batches=False, stale=frozenset({"patents", "rd_spending"}))
+    assert refresh_selection(drop, warehouse) == RAW_ONLY  # the served file is the last publication's
+
+    # A new certificate batch: its models, those of the failed build's sources and the audit tables' only.
+    drops.extra_good_file(drop, "hightech_certificates")
+    stale = {"hightech_certificates", "patents", "rd_spending"}
+    assert scope_of(drop, warehouse) == Scope(new_batches=True, stale=frozenset(stale))
+    selection = set(refresh_selection(drop, warehouse) or [])
+    for source in SOURCES:
+        assert (AssetKey(["staging", f"stg_{source}"]) in selection) == (source in stale), source
+    assert AssetKey(["marts", "fct_indicator_value"]) in selection and SERVING_KEY in selection
+    assert AssetKey(["marts", "dim_indicator"]) not in selection
+    run = refresh(drop, warehouse)
+    assert run.code == 0, run.text
+    assert set(_latest_run().asset_selection or []) == selection
+    assert scope_of(drop, warehouse) == Scope(new_batches=False, stale=frozenset())
+
+    # What it serves is what a rebuild of every model from the same batches serves.
+    whole = tmp_path / "whole"
+    shutil.copytree(warehouse, whole)
+    con = duckdb.connect(str(whole / "build.duckdb"))
+    con.execute("UPDATE audit.refresh_log SET project_fingerprint = 'older' WHERE status = 'published'")
+    con.close()
+    assert refresh_selection(drop, whole) is None
+    assert refresh(drop, whole).code == 0
+    assert _served_differences(warehouse, whole) == {}

@@ -20,7 +20,7 @@ from dagster import AssetCheckSpec, AssetExecutionContext, AssetKey, AssetSpec, 
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from pipelines.project import sti_dbt_project
-from pipelines.publish import duckdb_config
+from pipelines.publish import dbt_scope, duckdb_config, ledger
 from pipelines.publish.dbt_events import events_with_metadata
 from pipelines.publish.publication import DISK_FULL_MARKERS
 from pipelines.publish.warehouse_resource import WarehouseResource
@@ -62,6 +62,10 @@ def sti_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehous
     # and rotates; dagster-dbt's default is the per-invocation target dir, removed below.
     log_args = ["--log-path", str(warehouse.folder("logs")), "--log-format-file", "text", "--no-use-colors-file"]
     release_memory()
+    # Before any table changes: which sources' models this build makes current (refresh_scope.py).
+    covered = dbt_scope.sources_covered(context.assets_def, set(context.selected_asset_keys))
+    with warehouse.connect() as con:
+        ledger.start_build(con, context.run.run_id, covered)
     # Unit tests check the formulas on fixed inputs, not this refresh's data: dbt's advice is to run them in
     # development and CI only (`make test` does: tests/test_dbt_unit_tests.py), not in every production build.
     build = ["build", "--exclude-resource-type", "unit_test", "--vars", dbt_vars(warehouse)]

@@ -359,6 +359,40 @@ def needs_rebuild(con: duckdb.DuckDBPyConnection, fingerprint: str) -> bool:
     return bool(retracted)
 
 
+def start_build(con: duckdb.DuckDBPyConnection, refresh_id: str, covered: list[str]) -> None:
+    """Before dbt builds for `refresh_id`: the sources whose batches are pending in it, and those whose
+    models it rebuilds whole (`covered`), are no longer current; the covered ones are again once this
+    refresh is published (current_sources). Models of other sources that the build rebuilds read only
+    their published rows, so they stay what they were even if the build fails."""
+    pending = [
+        s for (s,) in con.execute(
+            "SELECT DISTINCT source FROM audit.load_ledger WHERE refresh_id = ? AND status = 'pending'", [refresh_id]
+        ).fetchall()
+    ]
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute("DELETE FROM audit.source_builds WHERE list_contains(?, source)", [sorted({*pending, *covered})])
+        started = now()
+        for source in covered:
+            con.execute("INSERT INTO audit.source_builds VALUES (?, ?, ?)", [source, refresh_id, started])
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def current_sources(con: duckdb.DuckDBPyConnection, fingerprint: str) -> set[str]:
+    """The sources whose dbt models hold exactly their published batches, as this project builds them:
+    the last refresh that rebuilt them whole was published with this project's fingerprint."""
+    rows = con.execute(
+        "SELECT b.source FROM audit.source_builds AS b "
+        "INNER JOIN audit.refresh_log AS r ON r.refresh_id = b.refresh_id "
+        "WHERE r.status = 'published' AND r.project_fingerprint = ?",
+        [fingerprint],
+    ).fetchall()
+    return {source for (source,) in rows}
+
+
 def retracted_batches(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str, str]]:
     """(load_id, file, reason) of every batch withdrawn by `sti retract`."""
     return con.execute(

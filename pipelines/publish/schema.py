@@ -157,6 +157,18 @@ CREATE TABLE IF NOT EXISTS audit.postgres_mirror (
 """
 
 
+# Which refresh last rebuilt every dbt model downstream of a raw source (ledger.start_build). A
+# source's models are current while that refresh is published under the project fingerprint of
+# today; a refresh then rebuilds only what its new batches change (pipelines/publish/refresh_scope.py).
+SOURCE_BUILDS_DDL = """
+CREATE TABLE IF NOT EXISTS audit.source_builds (
+  source     VARCHAR NOT NULL,
+  refresh_id VARCHAR NOT NULL,
+  started_at TIMESTAMP NOT NULL
+)
+"""
+
+
 def raw_column_migrations() -> list[str]:
     """Optional contract columns added after a warehouse was built (plan_targets.target_multiple):
     its raw tables get them on open, NULL for the rows published before, or the value the
@@ -180,5 +192,5 @@ def all_ddl() -> list[str]:
     stmts += [raw_table_ddl(name) for name in SOURCES]
     stmts += raw_column_migrations()
     stmts += [LEDGER_DDL, REFRESH_DDL, *LEDGER_MIGRATIONS, DROP_FINDINGS_DDL, PUBLISHED_VALUES_DDL]
-    stmts += [PUBLICATION_DDL, VALUE_HISTORY_DDL, TARGET_STATUS_HISTORY_DDL, POSTGRES_MIRROR_DDL]
+    stmts += [PUBLICATION_DDL, VALUE_HISTORY_DDL, TARGET_STATUS_HISTORY_DDL, POSTGRES_MIRROR_DDL, SOURCE_BUILDS_DDL]
     return stmts
