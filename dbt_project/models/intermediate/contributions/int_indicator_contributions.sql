@@ -15,6 +15,13 @@
     'int_contributions__region_inputs',
 ] %}
 
+{{ config(
+    materialized=slice_materialization(),
+    incremental_strategy='append',
+    on_schema_change='sync_all_columns',
+    pre_hook="{{ delete_stale_slices('contribution_rule', " ~ families ~ ") }}",
+) }}
+
 with spine as (
 
     select year from {{ ref('int_year_spine') }}
@@ -23,7 +30,7 @@ with spine as (
 
 contributions as (
 
-    {% for family in families %}
+    {% for family in stale_slices(families) %}
         select
             indicator_code,
             role,
@@ -42,7 +49,8 @@ contributions as (
             {%- else -%}
                 cast(null as string) as input_measure,
                 cast(null as string) as vintage_status
-            {%- endif %}
+            {%- endif %},
+            {{ text_literal(family) }} as contribution_rule
         from {{ ref(family) }}
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
@@ -62,7 +70,8 @@ select
     contributions._source_file as source_file,
     cast(contributions._row_number as bigint) as row_number,
     contributions.input_measure,
-    contributions.vintage_status
+    contributions.vintage_status,
+    contributions.contribution_rule
 
 from contributions
 inner join spine
