@@ -21,11 +21,12 @@ dbt's data tests run in the Spark build (any failure fails the step); they are n
 here, as they are on DuckDB (dagster-dbt reads them from its own invocation).
 """
 
+import re
 import shutil
 from collections.abc import Iterator
 from typing import Any
 
-from dagster import AssetExecutionContext, AssetSpec, Failure, MaterializeResult, multi_asset
+from dagster import AssetExecutionContext, AssetKey, AssetSpec, Failure, MaterializeResult, multi_asset
 from dagster_dbt import DbtCliResource
 
 from pipelines.project import sti_dbt_project
@@ -35,13 +36,32 @@ from pipelines.spark import lake
 from pipelines.spark.export import export_parquet
 from pipelines.spark.resources import Engine, SparkResource
 
+
+def _in_dependency_order(specs: list[AssetSpec]) -> list[AssetSpec]:
+    """Parents first: Dagster wants a multi-asset's outputs yielded in topological order."""
+    by_key = {spec.key: spec for spec in specs}
+    done: dict[AssetKey, AssetSpec] = {}
+
+    def visit(spec: AssetSpec) -> None:
+        if spec.key not in done:
+            for dep in sorted(dep.asset_key for dep in spec.deps if dep.asset_key in by_key):
+                visit(by_key[dep])
+            done[spec.key] = spec
+
+    for spec in sorted(specs, key=lambda s: s.key):
+        visit(spec)
+    return list(done.values())
+
+
 # dagster-dbt's specs without their metadata (the whole manifest rides on each); the keys, lineage, groups
 # and descriptions are the DuckDB assets', so the asset graph reads the same in the UI.
-SPARK_DBT_SPECS = [
-    AssetSpec(spec.key, deps=spec.deps, description=spec.description, group_name=spec.group_name,
-              skippable=True, kinds={"dbt", "spark"})  # fmt: skip
-    for spec in sti_dbt_models.specs
-]
+SPARK_DBT_SPECS = _in_dependency_order(
+    [
+        AssetSpec(spec.key, deps=spec.deps, description=spec.description, group_name=spec.group_name,
+                  skippable=True, kinds={"dbt", "spark"})  # fmt: skip
+        for spec in sti_dbt_models.specs
+    ]
+)
 
 
 # Subsettable, as dagster-dbt's assets are, so that a run selecting some models plans; but the build is
@@ -89,7 +109,7 @@ def spark_dbt_models(
                 raise Failure(description="GX on Spark found what the landing audit did not; nothing was "
                                           "published:\n  " + "\n  ".join(disagree[:20]))  # fmt: skip
         loaded = lake.load_marts(con, marts)
-    warehouse.progress("dbt", total=1, detail=f"Spark build done; {len(loaded)} marts loaded from the lake")
+    warehouse.progress("dbt", advance=0, detail=f"Spark build done; {len(loaded)} marts loaded from the lake")
     for spec in SPARK_DBT_SPECS:
         if spec.key not in context.selected_asset_keys:
             continue
@@ -100,9 +120,16 @@ def spark_dbt_models(
 _SUMMARY_LINES = ("Spark ", "GX on Spark", "dbt build --target spark", "error:", "fail:")
 
 
+# dbt's line for a node done on Spark ("226 of 235 PASS ..."): the progress `sti refresh` shows, as on DuckDB
+_NODE_DONE = re.compile(r"\b(\d+) of (\d+) (OK|PASS|FAIL|ERROR|SKIP|WARN|NO-OP)\b")
+
+
 def _relay(context: AssetExecutionContext, warehouse: WarehouseResource, line: str) -> None:
-    """The Spark build's own summary lines into the run's log (the full output is in spark-build.log)."""
-    if line.startswith(_SUMMARY_LINES) or "marts written" in line:
+    """The Spark build's progress, and its own summary lines into the run's log (the full output is in
+    spark-build.log)."""
+    if done := _NODE_DONE.search(line):
+        warehouse.progress("dbt", total=int(done[2]), detail=line[done.start() :][:120])
+    elif line.startswith(_SUMMARY_LINES) or "marts written" in line:
         context.log.info(line)
         warehouse.progress("dbt", advance=0, detail=line[:120])
 
