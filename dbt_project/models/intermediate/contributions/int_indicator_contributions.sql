@@ -15,13 +15,6 @@
     'int_contributions__region_inputs',
 ] %}
 
-{{ config(
-    materialized=slice_materialization(),
-    incremental_strategy='append',
-    on_schema_change='sync_all_columns',
-    pre_hook="{{ delete_stale_slices('contribution_rule', " ~ families ~ ") }}",
-) }}
-
 with spine as (
 
     select year from {{ ref('int_year_spine') }}
@@ -30,7 +23,7 @@ with spine as (
 
 contributions as (
 
-    {% for family in stale_slices(families) %}
+    {% for family in families %}
         select
             indicator_code,
             role,
@@ -49,8 +42,7 @@ contributions as (
             {%- else -%}
                 cast(null as string) as input_measure,
                 cast(null as string) as vintage_status
-            {%- endif %},
-            {{ text_literal(family) }} as contribution_rule
+            {%- endif %}
         from {{ ref(family) }}
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
@@ -70,8 +62,7 @@ select
     contributions._source_file as source_file,
     cast(contributions._row_number as bigint) as row_number,
     contributions.input_measure,
-    contributions.vintage_status,
-    contributions.contribution_rule
+    contributions.vintage_status
 
 from contributions
 inner join spine
