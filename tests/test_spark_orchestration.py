@@ -3,19 +3,24 @@
 The definitions are loaded again with each setting (pipelines/definitions.py reads STI_ENGINE when it
 loads); the refresh job must then hold the same assets (landing, raw, the dbt models, serving), built
 by dagster-dbt on DuckDB or by the Spark build (pipelines/spark/assets.py), with the Spark resource
-only in the Spark configuration. Fast: no Spark runs here (tests/test_spark_job.py runs the job).
+only in the Spark configuration. And the DuckDB side of the Spark step on small inputs (lake.py). Fast: no
+Spark runs here (tests/test_spark_job.py runs the job).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
+import json
 from collections.abc import Iterator
 
+import duckdb
 import pytest
 from dagster import AssetKey, Definitions
 
 import pipelines.definitions
 from pipelines.contract.sources import SOURCES
+from pipelines.spark import lake
 from pipelines.spark.resources import ENGINE_ENV, SparkResource, engine_from_env
 
 SERVING = AssetKey(["serving", "sti_duckdb"])
@@ -75,3 +80,49 @@ def test_spark_resource_defaults_and_an_unknown_engine_fails_at_load(load_defini
         load_definitions("sprak")
     load_definitions(None)
     assert engine_from_env() == "duckdb"
+
+
+def _finding(rule: str, severity: str = "ERROR", count: int = 1) -> dict:
+    return {"rule": rule, "column": "uscc", "severity": severity, "failing_count": count, "message": f"{rule}."}
+
+
+def test_a_spark_error_the_landing_audit_did_not_make_is_a_disagreement(tmp_path):
+    """What fails the Spark step before anything is loaded (pipelines/spark/lake.py): an ERROR finding of
+    GX on Spark absent from the batch's ledger report; warnings, and findings both made, are not."""
+    con = duckdb.connect(str(tmp_path / "build.duckdb"))
+    con.execute("create schema audit; create table audit.load_ledger (load_id bigint, report varchar)")
+    con.execute("insert into audit.load_ledger values (1, ?), (2, null)", [json.dumps([_finding("uscc_check")])])
+    validated = {"batches": [
+        {"load_id": 1, "file": "a/1.csv", "findings": [_finding("uscc_check"), _finding("future", "WARNING")]},
+        {"load_id": 2, "file": "a/2.csv", "findings": [_finding("uscc_check", count=3)]},
+    ]}  # fmt: skip
+    (tmp_path / "findings.json").write_text(json.dumps(validated), encoding="utf-8")
+    count, lines = lake.disagreements(con, tmp_path / "findings.json")
+    assert count == 3
+    assert lines == ["a/2.csv: uscc_check (uscc, 3 rows): uscc_check."]
+
+
+def test_the_lakes_marts_replace_build_marts_in_contract_order_and_types(tmp_path):
+    """lake.load_marts: a mart's Parquet with its columns in another order and an instant with a zone
+    (as a writer may give them) loaded as the contract says, wall-clock UTC; a stale relation dropped."""
+    marts = tmp_path / "marts"
+    (marts / "dim_publication").mkdir(parents=True)
+    writer = duckdb.connect()
+    writer.execute(
+        "copy (select 4320 as indicator_values_added, timestamptz '2026-01-02 03:04:05+00' as published_at,"
+        " 1::bigint as publication_id, 82::bigint as batches, 0 as indicator_values_changed,"
+        " 0 as indicator_values_removed) to ? (format parquet)",
+        [str(marts / "dim_publication" / "part-0.parquet")],
+    )
+    writer.execute("set TimeZone = 'Asia/Shanghai'")  # the loader must not depend on the machine's zone
+    con = duckdb.connect(str(tmp_path / "build.duckdb"))
+    con.execute("set TimeZone = 'Asia/Shanghai'")
+    con.execute("create schema marts; create view marts.stale as select 1 as x")
+    assert lake.load_marts(con, marts) == ["dim_publication"]
+    described = con.execute("describe marts.dim_publication").fetchall()
+    assert [(name, kind) for name, kind, *_ in described] == [
+        (c, t.upper()) for c, t in lake.mart_contracts()["dim_publication"]
+    ]
+    row = con.execute("select publication_id, published_at, batches from marts.dim_publication").fetchone()
+    assert row == (1, dt.datetime(2026, 1, 2, 3, 4, 5), 82)
+    assert con.execute("select count(*) from information_schema.tables where table_name = 'stale'").fetchone() == (0,)

@@ -127,7 +127,9 @@ _NODE_DONE = re.compile(r"\b(\d+) of (\d+) (OK|PASS|FAIL|ERROR|SKIP|WARN|NO-OP)\
 def _relay(context: AssetExecutionContext, warehouse: WarehouseResource, line: str) -> None:
     """The Spark build's progress, and its own summary lines into the run's log (the full output is in
     spark-build.log)."""
-    if done := _NODE_DONE.search(line):
+    if line.startswith("  GX on Spark"):  # a batch validated
+        warehouse.progress("dbt", advance=0, detail=line.strip()[:120])
+    elif done := _NODE_DONE.search(line):
         warehouse.progress("dbt", total=int(done[2]), detail=line[done.start() :][:120])
     elif line.startswith(_SUMMARY_LINES) or "marts written" in line:
         context.log.info(line)

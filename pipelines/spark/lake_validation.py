@@ -51,8 +51,11 @@ def validate_plan(session: Any, plan_file: Path, findings_file: Path) -> int:
                 source, frame, file=batch["file"], header_map=batch["header_map"], known_regions=known,
                 today=today, skip_null_check=set(batch["skip_null_check"]),
             )  # fmt: skip
-            out.append({**batch, "findings": [f.to_dict() for f in findings],
-                        "seconds": round(time.monotonic() - started, 2)})  # fmt: skip
+            seconds = round(time.monotonic() - started, 2)
+            out.append({**batch, "findings": [f.to_dict() for f in findings], "seconds": seconds})
+            # one line a batch: the refresh's progress (assets.py), minutes of GX on a big refresh
+            print(f"  GX on Spark {len(out)}/{len(plan['batches'])}: {batch['file']}, {len(findings)} finding(s)"
+                  f" ({seconds} s)", flush=True)  # fmt: skip
     finally:
         for key, value in saved.items():
             if value is None:
