@@ -50,12 +50,14 @@ def test_the_spark_configured_job_serves_the_marts_of_the_duckdb_refresh(spark_p
     try:
         importlib.reload(pipelines.definitions)  # run_refresh takes the job from the reloaded module
         spark_run = run_refresh(SAMPLE, tmp_path / "spark")
+        again = run_refresh(SAMPLE, tmp_path / "spark")  # nothing new: no Spark, the served file stands
     finally:
         monkeypatch.delenv(ENGINE_ENV)
         importlib.reload(pipelines.definitions)
     log = tmp_path / "spark" / "logs" / "spark-build.log"
     assert spark_run.status == "published", f"{spark_run.error}\n{log.read_text()[-3000:] if log.exists() else ''}"
     assert [b.status for b in spark_run.batches] == [b.status for b in duckdb_run.batches]
+    assert again.status == "unchanged", again.error
 
     # The marts were the Spark build's: the step that materialized them, with the GX findings of Spark
     event = dagster_instance().get_latest_materialization_event(AssetKey(["marts", "fct_indicator_value"]))

@@ -30,6 +30,7 @@ from dagster import AssetExecutionContext, AssetKey, AssetSpec, Failure, Materia
 from dagster_dbt import DbtCliResource
 
 from pipelines.project import sti_dbt_project
+from pipelines.publish import ledger
 from pipelines.publish.dbt_assets import dbt_vars, sti_dbt_models
 from pipelines.publish.warehouse_resource import WarehouseResource
 from pipelines.spark import lake
@@ -77,6 +78,11 @@ def spark_dbt_models(
         shutil.rmtree(folder, ignore_errors=True)
     root.mkdir(parents=True, exist_ok=True)
 
+    with warehouse.connect() as con:
+        # The refresh's pending sources are no longer current in build.duckdb (ledger.start_build), and no
+        # source becomes current: Spark rebuilds every model, but only the marts come back to build.duckdb,
+        # so a DuckDB refresh after a switch of engine must not build on intermediate tables Spark left old.
+        ledger.start_build(con, context.run.run_id, covered=[])
     warehouse.progress("dbt", advance=0, detail="dbt seed (DuckDB): the reference tables for Spark")
     seed = dbt.cli(["seed", "--vars", dbt_vars(warehouse), "--log-path", str(warehouse.folder("logs"))],
                    manifest=sti_dbt_project.manifest_path, raise_on_error=False).wait()  # fmt: skip
