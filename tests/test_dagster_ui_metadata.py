@@ -103,7 +103,7 @@ def test_dbt_models_carry_row_counts_column_schemas_and_column_lineage(story: St
     deps = region.asset_materialization.metadata["dagster/column_lineage"].column_lineage.deps_by_column
     assert {(d.asset_key.path[-1], d.column_name) for d in deps["region_name"]} == {("int_regions", "region_name")}
     # views are not counted (dagster-dbt would run their SQL), but their columns are shown
-    view = story.instance.get_latest_materialization_event(AssetKey(["staging", "stg_patents"]))
+    view = story.instance.get_latest_materialization_event(AssetKey(["staging", "stg_regions"]))  # R1 adds regions
     assert "dagster/row_count" not in view.asset_materialization.metadata
     assert "dagster/column_schema" in view.asset_materialization.metadata
     # worked out by the first refresh of this project (good_warehouse's), reused by R1 (the project is the same)
@@ -154,7 +154,10 @@ def _health(instance: DagsterInstance, key: AssetKey) -> tuple[AssetHealthStatus
 def test_a_rejected_refresh_leaves_the_marts_health_as_it_was(story: Story):
     run = story.instance.get_run_by_id(story.rejected_run)
     assert run.status == DagsterRunStatus.SUCCESS and run.tags["sti/outcome"] == "rejected"
-    for key in _marts(story.instance):
+    # R1 (a regions file) built the marts that read the regions; this instance never built the others
+    built = [key for key in _marts(story.instance) if story.instance.get_latest_materialization_event(key)]
+    assert len(built) > 10
+    for key in built:
         latest = story.instance.get_latest_materialization_event(key)
         assert latest.run_id == story.published_run, key
         materialization, checks = _health(story.instance, key)
