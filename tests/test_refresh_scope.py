@@ -63,6 +63,16 @@ def test_nothing_new_runs_the_raw_step_alone_and_anything_else_the_whole_job(tin
     (drop / "hightech_certificates" / "坏代码.csv").unlink()
     assert refresh_selection(drop, warehouse) == RAW_ONLY
 
+    # no record of which models are current (a warehouse built before there was one): nothing new is still
+    # nothing to build; a new file then rebuilds everything
+    con = duckdb.connect(str(warehouse / "build.duckdb"))
+    con.execute("DELETE FROM audit.source_builds")
+    con.close()
+    assert refresh_selection(drop, warehouse) == RAW_ONLY
+    extra = drops.extra_good_file(drop, "patents")
+    assert refresh_selection(drop, warehouse) is None
+    extra.unlink()
+
     # marts built by other code than this project's: rebuilt
     con = duckdb.connect(str(warehouse / "build.duckdb"))
     con.execute("UPDATE audit.refresh_log SET project_fingerprint = 'older' WHERE status = 'published'")

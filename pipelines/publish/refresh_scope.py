@@ -70,21 +70,18 @@ def scope_of(drop: Path, warehouse: Path) -> Scope | None:
     return Scope(bool(new), frozenset(new | (set(SOURCES) - current)))
 
 
-def nothing_new(drop: Path, warehouse: Path) -> bool:
-    scope = scope_of(drop, warehouse)
-    return scope is not None and not scope.new_batches
-
-
 def refresh_selection(drop: Path, warehouse: Path) -> list[AssetKey] | None:
     """The asset keys a refresh of `drop` into `warehouse` must run; None for the whole job."""
     scope = scope_of(drop, warehouse)
-    if scope is None or scope.stale >= set(SOURCES):
+    if scope is None:
         return None
     if not scope.new_batches:
         # Every source's files were checked here, not in the landing steps: the display says so as they would.
         # Models left stale by a failed build wait for the next build: the served file is the last publish.
         report(ProgressEvent("sources", advance=len(SOURCES), total=len(SOURCES), detail="every file already loaded"))
         return RAW_ONLY
+    if scope.stale >= set(SOURCES):
+        return None
     # Every landing step (they find what is new) and the raw step run; dbt builds the models of the
     # sources with new batches (and of any whose models a failed build left behind), then the publish.
     return [
