@@ -68,6 +68,10 @@ def test_each_engine_setting_gives_the_same_assets_with_its_own_transform_step(l
         assert key in graph.get(SERVING).parent_keys  # the publish waits for the Spark build's marts
     spark_parents = graph.get(AssetKey(["staging", "stg_patents"])).parent_keys
     assert AssetKey(["raw", "patents"]) in spark_parents  # ... which waits for the raw step
+    # A refresh with new batches of some sources selects their models only (refresh_scope.py): the Spark step
+    # plans with a subset of its keys (it builds the whole project, and reports the selected ones)
+    subset = {*(AssetKey(["raw", source]) for source in SOURCES), AssetKey(["marts", "fct_indicator_value"]), SERVING}
+    assert subset <= set(job.get_subset(asset_selection=subset).asset_layer.executable_asset_keys)
     assert "spark" in job.resource_defs and "spark" not in load_definitions(None).resources
 
 
