@@ -39,7 +39,8 @@ def test_a_refresh_shows_each_stage_and_how_far_and_names_its_logs(tiny_drop, go
     assert "  publish to raw: 1 batch(es) appended" in lines
     dbt = [re.fullmatch(r"  dbt build: (\d+)/(\d+) nodes done \(models, seeds, tests\)", line) for line in lines]
     counts = [(int(m[1]), int(m[2])) for m in dbt if m]
-    assert len(counts) == 4 and counts[-1][0] == counts[-1][1] == _dbt_nodes_built()  # by quarters, to the last
+    # by quarters, to the last of what a patent batch rebuilds
+    assert len(counts) == 4 and counts[-1][0] == counts[-1][1] == _dbt_nodes_built("patents")
     assert "  publish: sti.duckdb replaced (1 batches)" in lines
     # the stages in the order they ran, before the summary
     order = ["write+audit:", "publish to raw:", "dbt build:", "dbt metadata:", "publish:", "new batches published:"]
@@ -120,10 +121,17 @@ def test_progress_reaches_a_listener_only_while_it_listens(caplog):
     assert not [r for r in caplog.records if r.name == "sti.progress"]  # it never reaches other handlers
 
 
-def _dbt_nodes_built() -> int:
-    """What `dbt build` runs in a refresh, from the manifest: models that are not ephemeral, seeds, data
-    tests and exposures (unit tests are excluded from the refresh)."""
+def _dbt_nodes_built(source: str) -> int:
+    """What `dbt build` runs in a refresh that brings a batch of `source`, from the manifest: the models
+    the run selects (pipelines/publish/refresh_scope.py) and the data tests on them (dbt's eager indirect
+    selection; unit tests are excluded from the refresh)."""
+    from pipelines.publish.dbt_assets import sti_dbt_models
+    from pipelines.publish.dbt_scope import models_for
+
     manifest = json.loads(sti_dbt_project.manifest_path.read_text(encoding="utf-8"))
-    nodes = manifest["nodes"].values()
-    built = [n for n in nodes if n["resource_type"] in ("model", "seed", "test")]
-    return sum(n["config"].get("materialized") != "ephemeral" for n in built) + len(manifest["exposures"])
+    names = {key.path[-1] for key in models_for(sti_dbt_models, [source])}
+    models = {uid for uid, n in manifest["nodes"].items() if n["resource_type"] == "model" and n["name"] in names}
+    tests = [
+        n for n in manifest["nodes"].values() if n["resource_type"] == "test" and models & set(n["depends_on"]["nodes"])
+    ]
+    return len(models) + len(tests)

@@ -115,8 +115,12 @@ class _RunLog(io.TextIOBase):
 def _execute(job, sources: Path, warehouse: Path, log_level: str, postgres=None) -> ExecuteInProcessResult:
     from pipelines.publish.refresh_scope import refresh_selection
 
+    selection = refresh_selection(sources, warehouse)
+    if selection is not None:
+        # Subset first, then execute: a subset made by execute_in_process itself re-checks the resources
+        # against those the definitions bound to the assets, and a `postgres` given here would conflict.
+        job = job.get_subset(asset_selection=frozenset(selection))
     return job.execute_in_process(
-        asset_selection=refresh_selection(sources, warehouse),
         run_config={
             "resources": {"warehouse": {"config": {"sources_dir": str(sources), "warehouse_dir": str(warehouse)}}},
             "loggers": {"console": {"config": {"log_level": log_level}}},
