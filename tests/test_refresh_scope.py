@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 
 import duckdb
+import pytest
 from dagster import AssetKey, DagsterEventType, DagsterInstance
 
 from pipelines.contract.sources import SOURCES
@@ -37,10 +38,16 @@ def _run_record(warehouse, run_id: str) -> str:
         con.close()
 
 
-def test_nothing_new_runs_the_raw_step_alone_and_anything_else_the_whole_job(tiny_drop, good_warehouse, tmp_path):
+@pytest.fixture
+def copies(tiny_drop, good_warehouse, tmp_path):
+    """(drop, warehouse): fresh copies of the tiny drop and of its refreshed warehouse."""
     warehouse = tmp_path / "warehouse"
     shutil.copytree(good_warehouse, warehouse)
-    drop = drops.copy_drop(tiny_drop, tmp_path / "drop")
+    return drops.copy_drop(tiny_drop, tmp_path / "drop"), warehouse
+
+
+def test_nothing_new_runs_the_raw_step_alone_and_anything_else_the_whole_job(copies):
+    drop, warehouse = copies
     (drop / "说明.txt").write_text("not a batch\n", encoding="utf-8")  # reported by the lifecycle, not landed
 
     assert refresh_selection(drop, warehouse) == RAW_ONLY
@@ -111,10 +118,8 @@ def _served_differences(a, b) -> dict[str, int]:
         con.close()
 
 
-def test_a_new_batch_rebuilds_its_sources_models_and_those_a_failed_build_left(tiny_drop, good_warehouse, tmp_path):
-    warehouse = tmp_path / "warehouse"
-    shutil.copytree(good_warehouse, warehouse)
-    drop = drops.copy_drop(tiny_drop, tmp_path / "drop")
+def test_a_new_batch_rebuilds_its_sources_models_and_those_a_failed_build_left(copies, tmp_path):
+    drop, warehouse = copies
     assert scope_of(drop, warehouse) == Scope(new_batches=False, stale=frozenset())
 
     # A build that fails after its tables changed: rd_spending's and patents' models hold rolled-back rows.
