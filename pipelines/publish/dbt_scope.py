@@ -14,14 +14,11 @@ from collections.abc import Iterable
 from dagster import AssetKey, AssetsDefinition
 
 from pipelines.contract.sources import SOURCES
+from pipelines.publish.raw_assets import raw_key
 
 # Every publication writes these (a candidate publication, pending batches, history rows): the
 # models reading them are rebuilt by every refresh that builds anything.
 AUDIT_PREFIX = "audit"
-
-
-def raw_source_key(source: str) -> AssetKey:
-    return AssetKey(["raw", source])
 
 
 def downstream(dbt_assets: AssetsDefinition, roots: Iterable[AssetKey]) -> set[AssetKey]:
@@ -46,7 +43,7 @@ def audit_keys(dbt_assets: AssetsDefinition) -> set[AssetKey]:
 
 def models_for(dbt_assets: AssetsDefinition, sources: Iterable[str]) -> set[AssetKey]:
     """The dbt assets a refresh rebuilds when `sources` have new batches: theirs and the audit tables'."""
-    return downstream(dbt_assets, [*map(raw_source_key, sources), *audit_keys(dbt_assets)])
+    return downstream(dbt_assets, [*map(raw_key, sources), *audit_keys(dbt_assets)])
 
 
 def sources_covered(dbt_assets: AssetsDefinition, selected: set[AssetKey]) -> list[str]:
@@ -54,4 +51,4 @@ def sources_covered(dbt_assets: AssetsDefinition, selected: set[AssetKey]) -> li
     rebuilds too (the shared ones) are rebuilt from their published raw rows, so they stay as they
     were; only a source with batches pending in the build goes stale if the build fails
     (ledger.start_build)."""
-    return [source for source in SOURCES if downstream(dbt_assets, [raw_source_key(source)]) <= selected]
+    return [source for source in SOURCES if downstream(dbt_assets, [raw_key(source)]) <= selected]

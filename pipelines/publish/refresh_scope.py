@@ -29,13 +29,14 @@ from pipelines.publish import dbt_scope, ledger
 from pipelines.publish.dbt_assets import sti_dbt_models
 from pipelines.publish.postgres_asset import MIRROR_KEY
 from pipelines.publish.publication import JOURNAL
+from pipelines.publish.raw_assets import raw_key
 from pipelines.publish.refresh_progress import ProgressEvent, report
 from pipelines.publish.serving_asset import SERVING_KEY
 from pipelines.write.drop import scan_drop
 from pipelines.write.landing import sha256_of
 from pipelines.write.landing_assets import landing_key
 
-RAW_ONLY = [AssetKey(["raw", source]) for source in SOURCES]
+RAW_ONLY = [raw_key(source) for source in SOURCES]
 
 
 @dataclass(frozen=True)
