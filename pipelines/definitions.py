@@ -18,11 +18,11 @@ the code location loads, what builds the marts: `duckdb` (unset: dagster-dbt on 
 from __future__ import annotations
 
 from dagster import Definitions
-from dagster_dbt import DbtCliResource
 
 from pipelines.failure_webhook import AlertWebhook, refresh_failure_webhook, refresh_rejection_webhook
 from pipelines.jobs import nightly_refresh, refresh_job
 from pipelines.project import DBT_EXECUTABLE, sti_dbt_project
+from pipelines.publish.dbt_resource import StiDbtCliResource
 from pipelines.publish.postgres_asset import postgres_mirror
 from pipelines.publish.postgres_resource import postgres_from_env
 from pipelines.publish.raw_assets import raw_tables
@@ -50,7 +50,7 @@ defs = Definitions(
     ],
     resources={
         "warehouse": WarehouseResource(sources_dir="sources/sample", warehouse_dir="warehouse"),
-        "dbt": DbtCliResource(project_dir=sti_dbt_project, dbt_executable=DBT_EXECUTABLE),
+        "dbt": StiDbtCliResource(project_dir=sti_dbt_project, dbt_executable=DBT_EXECUTABLE),
         "alert_webhook": AlertWebhook(),
         "postgres": postgres_from_env(),
         **engine_resources,

@@ -6,7 +6,9 @@ import hashlib
 import sys
 from pathlib import Path
 
-from dagster_dbt import DbtCliResource, DbtProject
+from dagster_dbt import DbtProject
+
+from pipelines.publish.dbt_resource import StiDbtCliResource
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
@@ -56,7 +58,7 @@ def ensure_manifest() -> Path:
     if not manifest.exists() or manifest.stat().st_mtime < newest:
         # Our dbt executable, not dagster-dbt's preparer: that one finds `dbt` on PATH only, and
         # `.venv/bin/sti` runs without the virtualenv activated.
-        DbtCliResource(project_dir=sti_dbt_project, dbt_executable=DBT_EXECUTABLE).cli(
+        StiDbtCliResource(project_dir=sti_dbt_project, dbt_executable=DBT_EXECUTABLE).cli(
             ["parse", "--quiet"], target_path=sti_dbt_project.target_path
         ).wait()
     return manifest

@@ -17,11 +17,12 @@ from typing import Any
 
 import duckdb
 from dagster import AssetCheckSpec, AssetExecutionContext, AssetKey, AssetSpec, Failure
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, DbtProject, dbt_assets
 
 from pipelines.project import sti_dbt_project
 from pipelines.publish import dbt_scope, duckdb_config, ledger
 from pipelines.publish.dbt_events import events_with_metadata
+from pipelines.publish.dbt_resource import StiDbtCliResource
 from pipelines.publish.publication import DISK_FULL_MARKERS
 from pipelines.publish.warehouse_resource import WarehouseResource
 
@@ -57,7 +58,7 @@ class StiDbtTranslator(DagsterDbtTranslator):
 
 
 @dbt_assets(manifest=sti_dbt_project.manifest_path, dagster_dbt_translator=StiDbtTranslator())
-def sti_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource) -> Iterator:
+def sti_dbt_models(context: AssetExecutionContext, dbt: StiDbtCliResource, warehouse: WarehouseResource) -> Iterator:
     # dbt's own debug log (every SQL statement) goes to <warehouse>/logs/dbt.log, which dbt appends to
     # and rotates; dagster-dbt's default is the per-invocation target dir, removed below.
     log_args = ["--log-path", str(warehouse.folder("logs")), "--log-format-file", "text", "--no-use-colors-file"]
@@ -73,7 +74,7 @@ def sti_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehous
     cwd = os.getcwd()
     try:
         try:
-            yield from events_with_metadata(invocation, warehouse)
+            yield from events_with_metadata(invocation, warehouse, dbt)
         finally:
             # dagster-dbt's metadata threads each `pushd` into the dbt project; interleaved, they can leave
             # the process in dbt_project/, where every relative path of the caller would then point.

@@ -24,6 +24,7 @@ from dagster_dbt import DbtCliInvocation
 from dagster_dbt.core.dbt_event_iterator import DbtEventIterator
 
 from pipelines.publish.column_metadata_cache import COLUMN_METADATA_CACHE, ColumnMetadataCache, cache_key
+from pipelines.publish.dbt_resource import StiDbtCliResource
 from pipelines.publish.warehouse_resource import WarehouseResource
 
 # dbt events that carry `index` / `total` but do not mean a node is done.
@@ -57,7 +58,9 @@ def build_events(invocation: DbtCliInvocation, warehouse: WarehouseResource) -> 
     warehouse.progress("metadata", advance=0, detail="reading row counts and column schemas from build.duckdb")
 
 
-def events_with_metadata(invocation: DbtCliInvocation, warehouse: WarehouseResource) -> Iterator[Any]:
+def events_with_metadata(
+    invocation: DbtCliInvocation, warehouse: WarehouseResource, dbt: StiDbtCliResource
+) -> Iterator[Any]:
     """`build_events` with each model's row count, column schema and column lineage attached.
 
     Each stage is drained into a list before the next reads it. dagster-dbt's post-processing reads its
@@ -73,6 +76,7 @@ def events_with_metadata(invocation: DbtCliInvocation, warehouse: WarehouseResou
         cached = cache.load()
         with_columns = ColumnMetadataCache.attach(events, cached) if cached is not None else None
         if with_columns is None:
+            dbt.attach_adapter(invocation)  # only a refresh that works the columns out reads through dbt
             with_columns = list(DbtEventIterator(iter(events), invocation).fetch_column_metadata())
             cache.save(with_columns)
         events = with_columns
