@@ -31,6 +31,9 @@ def write_serving_file(build_db: Path, target: Path) -> list[str]:
     try:
         # An in-memory database spills to ./.tmp by default: to build.duckdb's own spill folder instead.
         con.execute(f"SET temp_directory = '{sql_path(build_db.with_name(build_db.name + '.tmp'))}'")
+        # A table's rows in no particular order (a query orders what it needs): DuckDB then writes the
+        # 5M-row contribution mart without keeping its threads' batches in sequence (~0.4 s of 3.5 s at city).
+        con.execute("SET preserve_insertion_order = false")
         con.execute(f"ATTACH '{sql_path(target)}' AS serving (STORAGE_VERSION '{SERVING_STORAGE_VERSION}')")
         con.execute("USE serving")
         con.execute(f"ATTACH '{sql_path(build_db)}' AS build (READ_ONLY)")
