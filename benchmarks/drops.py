@@ -77,12 +77,26 @@ def code_tree(revision: str | None) -> CodeTree:
 
 
 def prepare(tree: CodeTree) -> dict:
-    """Parse the dbt project once (not a figure: a deployment ships its manifest)."""
+    """Parse the dbt project once (not a figure: a deployment ships its manifest), and fill the project's
+    column-metadata cache with one refresh of the committed sample (not a figure either: a deployment's
+    is filled by its first refresh, so the first measured run is not the only one that works it out)."""
     code = "from pipelines.project import ensure_manifest; ensure_manifest()"
     m = measure([sys.executable, "-c", code], cwd=tree.root, env=tree.env(), log=WORK / "prepare.log")
     if m.exit_code != 0:
         raise SystemExit(f"dbt parse in {tree.root} failed:\n{m.stdout_tail}")
-    return {"dbt_parse_s": m.wall_s}
+    figures = {"dbt_parse_s": m.wall_s}
+    if not (tree.root / "dbt_project" / "target" / "sti_column_metadata.json").exists():
+        scratch = WORK / "warm-up"
+        shutil.rmtree(scratch, ignore_errors=True)
+        command = [str(BIN / "sti"), "refresh", "--sources", str(REPO / "sources" / "sample"),
+                   "--warehouse", str(scratch / "warehouse")]  # fmt: skip
+        w = measure(command, cwd=tree.root, env=tree.env(DAGSTER_HOME=str(scratch / "dagster")),
+                    log=WORK / "warm-up.log")  # fmt: skip
+        shutil.rmtree(scratch, ignore_errors=True)
+        if w.exit_code != 0:
+            raise SystemExit(f"the warm-up refresh of the sample in {tree.root} failed:\n{w.stdout_tail}")
+        figures["warm_up_s"] = w.wall_s
+    return figures
 
 
 def generator_key() -> str:
