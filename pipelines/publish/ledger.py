@@ -18,6 +18,8 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, fields
 
 import duckdb
@@ -230,12 +232,23 @@ def _commit_history(con: duckdb.DuckDBPyConnection, refresh_id: str) -> None:
     )
 
 
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """The block as one transaction: committed when it ends, rolled back when it raises."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
 def commit_publication(con: duckdb.DuckDBPyConnection, refresh_id: str, fingerprint: str | None) -> int:
     """Step 4 of the publish transaction (pipelines.publish.publication), idempotent: the refresh's
     batches become published, its run record says so, its candidate publication and the history
     rows it opened and closed are committed, and the served values are remembered."""
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         published = len(
             con.execute(
                 "UPDATE audit.load_ledger SET status = 'published' "
@@ -256,10 +269,6 @@ def commit_publication(con: duckdb.DuckDBPyConnection, refresh_id: str, fingerpr
             "INSERT INTO audit.published_indicator_value "
             "SELECT indicator_code, region_code, year, value FROM marts.fct_indicator_value"
         )
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return published
 
 
@@ -369,16 +378,11 @@ def start_build(con: duckdb.DuckDBPyConnection, refresh_id: str, covered: list[s
             "SELECT DISTINCT source FROM audit.load_ledger WHERE refresh_id = ? AND status = 'pending'", [refresh_id]
         ).fetchall()
     ]
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         con.execute("DELETE FROM audit.source_builds WHERE list_contains(?, source)", [sorted({*pending, *covered})])
         started = now()
         for source in covered:
             con.execute("INSERT INTO audit.source_builds VALUES (?, ?, ?)", [source, refresh_id, started])
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
 
 
 def current_sources(con: duckdb.DuckDBPyConnection, fingerprint: str) -> set[str]:
@@ -436,17 +440,12 @@ def retract(con: duckdb.DuckDBPyConnection, load_id: int, reason: str) -> tuple[
     source, file, status = row
     if status != BatchStatus.PUBLISHED:
         raise LedgerError(f"batch {load_id} ({file}) is {status}; only a published batch can be retracted")
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         removed = len(con.execute(f'DELETE FROM raw."{source}" WHERE _load_id = ? RETURNING 1', [load_id]).fetchall())
         con.execute(
             "UPDATE audit.load_ledger SET status = 'retracted', retracted_at = ?, retract_reason = ? WHERE load_id = ?",
             [now(), reason, load_id],
         )
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return source, file, removed
 
 
