@@ -97,7 +97,8 @@ def snapshot(warehouse: Path) -> Snapshot:
 
 def land_and_read(source: str, drop: Path, path: Path):
     """(batch, {column: values in row order} or None): one file through the refresh's own `land_file`."""
-    from pipelines.write.landing import land_file, sha256_of
+    from pipelines.write.file_hashes import sha256_of
+    from pipelines.write.landing import land_file
 
     con = duckdb.connect()
     try:

@@ -18,8 +18,9 @@ from pipelines.contract.sources import SOURCES
 from pipelines.write import duckdb_csv
 from pipelines.write.convert import load_strings
 from pipelines.write.duckdb_csv import WHITESPACE, load_csv_strings
+from pipelines.write.file_hashes import sha256_of
 from pipelines.write.headers import match_header
-from pipelines.write.landing import land_file, sha256_of
+from pipelines.write.landing import land_file
 from pipelines.write.readers import ReadError, open_batch
 
 SOURCE = "patents"

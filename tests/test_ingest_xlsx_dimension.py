@@ -5,7 +5,8 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from pipelines.write.landing import land_file, sha256_of
+from pipelines.write.file_hashes import sha256_of
+from pipelines.write.landing import land_file
 from tests import drops
 
 

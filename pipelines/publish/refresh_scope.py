@@ -33,7 +33,7 @@ from pipelines.publish.raw_assets import raw_key
 from pipelines.publish.refresh_progress import ProgressEvent, report
 from pipelines.publish.serving_asset import SERVING_KEY
 from pipelines.write.drop import scan_drop
-from pipelines.write.landing import sha256_of
+from pipelines.write.file_hashes import FileHashes
 from pipelines.write.landing_assets import landing_key
 
 RAW_ONLY = [raw_key(source) for source in SOURCES]
@@ -63,9 +63,11 @@ def scope_of(drop: Path, warehouse: Path) -> Scope | None:
             current = ledger.current_sources(con, fingerprint)
         finally:
             con.close()
+        hashes = FileHashes(warehouse)
         new = {
-            source for source, files in inventory.batches.items() if any(sha256_of(p) not in settled for p in files)
+            source for source, files in inventory.batches.items() if any(hashes.sha256(p) not in settled for p in files)
         }
+        hashes.save()
     except (OSError, duckdb.Error):
         return None
     return Scope(bool(new), frozenset(new | (set(SOURCES) - current)))

@@ -7,7 +7,6 @@ into `raw` and drops it.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,16 +19,9 @@ from pipelines.publish import ledger
 from pipelines.write.convert import convert, load_strings
 from pipelines.write.drop import batch_files
 from pipelines.write.duckdb_csv import load_csv_strings
+from pipelines.write.file_hashes import FileHashes
 from pipelines.write.headers import HeaderMatch, match_header
 from pipelines.write.readers import OpenedFile, ReadError, note_findings, open_batch
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while block := fh.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def landing_table(sha256: str) -> str:
@@ -173,13 +165,16 @@ def land_new_batches(
     refresh_id: str,
     skip_shas: set[str],
     on_file: Callable[[str, int], None] | None = None,
+    hashes: FileHashes | None = None,
 ) -> LandingSummary:
     """Land every file of `source` whose sha256 is not in `skip_shas`; record each in the ledger.
-    `on_file(file, rows)` is told of each file landed (the refresh's progress display)."""
+    `on_file(file, rows)` is told of each file landed (the refresh's progress display); `hashes` knows the
+    sha256 of files unchanged since a refresh of the same warehouse hashed them."""
     summary = LandingSummary()
     seen_now: set[str] = set()
+    hashes = hashes or FileHashes(None)
     for path in batch_files(drop, source):
-        sha = sha256_of(path)
+        sha = hashes.sha256(path)
         if sha in skip_shas or sha in seen_now:
             summary.skipped += 1
             continue

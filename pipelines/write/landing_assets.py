@@ -12,6 +12,7 @@ from pipelines.audit.contract_checks import contract_check_spec, evaluate_contra
 from pipelines.contract.sources import REGIONS, SOURCES
 from pipelines.publish import ledger
 from pipelines.publish.warehouse_resource import WarehouseResource
+from pipelines.write.file_hashes import FileHashes
 from pipelines.write.landing import land_new_batches
 
 
@@ -38,16 +39,16 @@ def build_landing_asset(source: str) -> AssetsDefinition:
         def parsed(file: str, rows: int) -> None:
             warehouse.progress("files", detail=f"{file} ({rows:,} rows)")
 
+        hashes = FileHashes(warehouse.root)
         with warehouse.connect() as con:
             settled = set(ledger.settled_shas(con))
-            summary = land_new_batches(con, warehouse.drop, source, refresh_id, settled, on_file=parsed)
+            summary = land_new_batches(con, warehouse.drop, source, refresh_id, settled, on_file=parsed, hashes=hashes)
+        hashes.save()
         for finding in summary.findings:
             context.log.warning(finding.one_line())
         check = evaluate_contract(warehouse, source, refresh_id, key, batches=len(summary.files))
         new = f"{len(summary.files)} new file(s)" if summary.files else "no new file"
-        warehouse.progress(
-            "sources", total=len(SOURCES), detail=f"{source}: {new}, {summary.skipped} already loaded"
-        )
+        warehouse.progress("sources", total=len(SOURCES), detail=f"{source}: {new}, {summary.skipped} already loaded")
         return MaterializeResult(
             metadata={
                 "new_batches": MetadataValue.json(summary.files),
