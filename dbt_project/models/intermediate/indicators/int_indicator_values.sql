@@ -37,7 +37,8 @@ closure as (
 
 ),
 
-contributions as (
+-- every contributing row: not kept, as `ruled` below
+contributions as {{ not_materialized() }} (
 
     select * from {{ ref('int_indicator_contributions') }}
 
@@ -68,8 +69,9 @@ roles as (
 -- over all contributing rows × ancestors: DuckDB cannot spill that state, and at national scale
 -- (~270M rows) it ran out of memory. An entity counts once in a subtree: an entity named in one
 -- region only is counted by summing per-region counts; the few named in several regions of the
--- same (indicator, role, year) are made distinct per ancestor.
-ruled as (
+-- same (indicator, role, year) are made distinct per ancestor. Read three times and not kept: a copy of
+-- every contributing row spilled ~30 GB at national scale.
+ruled as {{ not_materialized() }} (
 
     select
         contributions.indicator_code,
@@ -87,20 +89,10 @@ ruled as (
 
 ),
 
-entity_regions as (
-
-    select distinct
-        indicator_code,
-        role,
-        year,
-        region_code,
-        entity_key
-    from ruled
-    where rollup_rule = 'count_distinct'
-
-),
-
--- each (indicator, role, year, entity) once, flagged when it is named in several regions
+-- each (indicator, role, year, entity) once, with the lowest region naming it and whether another
+-- does: one grouping of the contributing rows. Its groups are spilled to disk at national scale;
+-- a join against all of them was not (it filled a 60 GB disk), so only the few entities named in
+-- several regions are matched back to their rows, against a small build side.
 entity_spread as (
 
     select
@@ -108,23 +100,42 @@ entity_spread as (
         role,
         year,
         entity_key,
-        count(*) > 1 as in_several_regions
-    from entity_regions
+        min(region_code) as region_code,
+        min(region_code) <> max(region_code) as in_several_regions
+    from ruled
+    where rollup_rule = 'count_distinct'
     group by indicator_code, role, year, entity_key
 
 ),
 
-flagged_entity_regions as (
+several_regions as (
 
     select
-        entity_regions.*,
-        entity_spread.in_several_regions
-    from entity_regions
-    inner join entity_spread
-        on entity_spread.indicator_code = entity_regions.indicator_code
-        and entity_spread.role = entity_regions.role
-        and entity_spread.year = entity_regions.year
-        and entity_spread.entity_key = entity_regions.entity_key
+        indicator_code,
+        role,
+        year,
+        entity_key
+    from entity_spread
+    where in_several_regions
+
+),
+
+-- the regions naming each entity named in several
+multi_region_entities as (
+
+    select distinct
+        ruled.indicator_code,
+        ruled.role,
+        ruled.year,
+        ruled.region_code,
+        ruled.entity_key
+    from ruled
+    inner join several_regions
+        on several_regions.indicator_code = ruled.indicator_code
+        and several_regions.role = ruled.role
+        and several_regions.year = ruled.year
+        and several_regions.entity_key = ruled.entity_key
+    where ruled.rollup_rule = 'count_distinct'
 
 ),
 
@@ -149,7 +160,7 @@ region_amounts as (
         year,
         region_code,
         count(*) as amount
-    from flagged_entity_regions
+    from entity_spread
     where not in_several_regions
     group by indicator_code, role, year, region_code
 
@@ -176,10 +187,9 @@ rolled_up as (
         closure.ancestor_code as region_code,
         entities.year,
         count(distinct entities.entity_key) as amount
-    from flagged_entity_regions as entities
+    from multi_region_entities as entities
     inner join closure
         on closure.descendant_code = entities.region_code
-    where entities.in_several_regions
     group by entities.indicator_code, entities.role, closure.ancestor_code, entities.year
 
 ),
