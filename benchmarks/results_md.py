@@ -180,8 +180,9 @@ def scale_section(scale: str, rec: dict) -> list[str]:
     if rec.get("floor_code"):
         lines.append(f"- floor code: {rec['floor_code']}")
     for u in rec.get("updates", []):
-        lines.append(f"- re-measured {u['date']}: {', '.join(u['scenarios'])} (`{u['command']}`; floor code "
-                     f"{u.get('floor_code')}); the other scenarios are from the first command")
+        code = str(u.get("code", "")).split(" (")[0] or "the first command's code"
+        lines.append(f"- re-measured {u['date']}: {', '.join(u['scenarios'])} at {code} (`{u['command']}`; floor "
+                     f"code {u.get('floor_code')}); the other scenarios are from the first command")
     lines += [
         "",
         "| scenario | command | median wall s | each run, s | × floor | CPU s | CPU × floor | max process RSS MB "
