@@ -90,8 +90,8 @@ ruled as {{ not_materialized() }} (
 ),
 
 -- each (indicator, role, year, entity) once, with the lowest region naming it and whether another
--- does: one grouping of the contributing rows. Its groups are spilled to disk at national scale;
--- a join against all of them was not (it filled a 60 GB disk), so only the few entities named in
+-- does: one grouping of the contributing rows (DuckDB spills its groups at national scale). Joining
+-- every row back to all the groups filled a 60 GB disk there, so only the few entities named in
 -- several regions are matched back to their rows, against a small build side.
 entity_spread as (
 
