@@ -377,6 +377,15 @@ def test_batch_passing_audit_but_failing_dbt_is_rolled_back(make_bad, failing_te
     assert bad_file in run.err and good_file in run.err
     assert "Traceback" not in run.text
     assert sha256_file(warehouse / "sti.duckdb") == before.serving_sha
+    # the failing rows stay queryable, named in the message; no passing test left a view
+    assert f"test_failures.{failing_test}" in run.err
+    con = duckdb.connect(str(warehouse / "build.duckdb"), read_only=True)
+    try:
+        views = con.execute("SELECT view_name FROM duckdb_views() WHERE schema_name = 'test_failures'").fetchall()
+    finally:
+        con.close()
+    assert failing_test in {v for (v,) in views}
+    assert all(f"test {v}" in run.err for (v,) in views), (views, run.err)
     assert raw_counts(warehouse) == before.raw
     assert not {bad_file, good_file} & raw_files(warehouse)
     for file in (bad_file, good_file):

@@ -41,7 +41,7 @@ def test_a_bad_limit_fails_the_refresh_naming_the_variable(tiny_drop, tmp_path, 
 
 
 def test_a_model_out_of_memory_is_told_as_such_with_the_variable_to_raise(tmp_path):
-    from pipelines.publish.dbt_assets import describe_dbt_failures
+    from pipelines.publish.dbt_failures import describe_dbt_failures
 
     message = "Runtime Error in model m\n  Out of Memory Error: could not allocate block of size 256.0 KiB"
     text = describe_dbt_failures(

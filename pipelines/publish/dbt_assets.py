@@ -15,15 +15,14 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-import duckdb
 from dagster import AssetCheckSpec, AssetExecutionContext, AssetKey, AssetSpec, Failure
 from dagster_dbt import DagsterDbtTranslator, DbtProject, dbt_assets
 
 from pipelines.project import sti_dbt_project
 from pipelines.publish import dbt_scope, duckdb_config, ledger
 from pipelines.publish.dbt_events import events_with_metadata
+from pipelines.publish.dbt_failures import describe_dbt_failures
 from pipelines.publish.dbt_resource import StiDbtCliResource
-from pipelines.publish.publication import DISK_FULL_MARKERS
 from pipelines.publish.warehouse_resource import WarehouseResource
 
 
@@ -126,61 +125,3 @@ def keep_partial_parse(invocation_target: Path) -> None:
         tmp.replace(target)  # whole files only: refreshes of other warehouses may do the same at once
     except OSError:
         tmp.unlink(missing_ok=True)
-
-
-def describe_dbt_failures(run_results: Mapping[str, Any], build_db: Path, examples: int = 3) -> str:
-    """What failed in a `dbt build`, with a few failing rows of each failed test."""
-    failed = [r for r in run_results.get("results", []) if r.get("status") in ("fail", "error", "runtime error")]
-    if any(marker in str(r.get("message")) for r in failed for marker in DISK_FULL_MARKERS):
-        return (
-            "dbt build failed: the disk holding the warehouse is full (No space left on device); nothing was "
-            f"published\n  fix: free space on the disk of {build_db.parent} (df -h) and run sti refresh again; the "
-            "batches of this refresh are rolled back and loaded again"
-        )
-    if not failed:
-        return "dbt build failed before running any test (see the dbt log above); nothing was published"
-    out_of_memory = [r for r in failed if "Out of Memory Error" in str(r.get("message"))]
-    if out_of_memory:
-        node = str(out_of_memory[0].get("unique_id", "?")).split(".")[-1]
-        return (
-            f"dbt build failed: model {node} needed more memory than DuckDB may take "
-            f"({duckdb_config.MEMORY_LIMIT_ENV}={duckdb_config.memory_limit()}); nothing was published\n"
-            f"  fix: raise {duckdb_config.MEMORY_LIMIT_ENV} (e.g. 8GB; it must leave room for this process and "
-            "the OS) or refresh on a machine with more memory, then run sti refresh again; the batches of "
-            "this refresh are rolled back and loaded again"
-        )
-    lines = [
-        f"dbt build failed ({len(failed)} node(s)); nothing was published and this refresh's batches are rolled back:"
-    ]
-    con = None
-    try:
-        con = duckdb.connect(str(build_db), read_only=True)
-    except duckdb.Error:
-        pass
-    try:
-        for result in failed:
-            # test.sti.<name>[.<hash>], model.sti.<name>, unit_test.sti.<model>.<name>
-            parts = str(result.get("unique_id", "?")).split(".")
-            kind, name = parts[0], ".".join(parts[2:3] + (parts[3:] if parts[0] == "unit_test" else []))
-            count = f", {result['failures']} failing row(s)" if result.get("failures") else ""
-            message = (str(result.get("message") or "").strip().splitlines() or [""])[0]
-            lines.append(f"  {kind} {name or parts[-1]}{count}: {message}")
-            # store_failures_as: view (dbt_project.yml) leaves the failing rows in relation_name
-            relation = result.get("relation_name")
-            if kind == "test" and result.get("status") == "fail" and relation and con is not None:
-                try:
-                    cur = con.execute(f"SELECT * FROM {relation} LIMIT {examples}")
-                    names = [d[0] for d in cur.description]
-                    for row in cur.fetchall():
-                        text = ", ".join(f"{n}={v}" for n, v in zip(names, row, strict=True))
-                        lines.append(f"      e.g. {text[:300]}")
-                except duckdb.Error:
-                    pass
-    finally:
-        if con is not None:
-            con.close()
-    lines.append(
-        "  fix: the failing rows come from the data of this refresh (tests/ and models/ of dbt_project say what each "
-        "test checks); correct or withdraw the batch that causes them and run sti refresh again"
-    )
-    return "\n".join(lines)
