@@ -13,7 +13,7 @@ from pipelines.contract.sources import SOURCES
 from pipelines.publish.refresh_scope import RAW_ONLY, Scope, refresh_selection, scope_of
 from pipelines.publish.serving_asset import SERVING_KEY
 from tests import drops
-from tests.drops import CERT_HEADERS, TIANNING, ZHONGLOU, uscc
+from tests.drops import CERT_HEADERS, CITY, TIANNING, ZHONGLOU, uscc
 from tests.harness import refresh
 
 
@@ -149,11 +149,73 @@ def test_a_new_batch_rebuilds_its_sources_models_and_those_a_failed_build_left(c
     assert scope_of(drop, warehouse) == Scope(new_batches=False, stale=frozenset())
 
     # What it serves is what a rebuild of every model from the same batches serves.
-    whole = tmp_path / "whole"
+    whole = _whole_rebuild(drop, warehouse, tmp_path / "whole")
+    assert _served_differences(warehouse, whole) == {}
+
+
+def _whole_rebuild(drop, warehouse, whole):
+    """A copy of `warehouse` refreshed with every model rebuilt whole (as after a change of the project)."""
     shutil.copytree(warehouse, whole)
     con = duckdb.connect(str(whole / "build.duckdb"))
     con.execute("UPDATE audit.refresh_log SET project_fingerprint = 'older' WHERE status = 'published'")
     con.close()
     assert refresh_selection(drop, whole) is None
     assert refresh(drop, whole).code == 0
+    assert "--full-refresh" in _dbt_command(whole)
+    return whole
+
+
+def _dbt_command(warehouse) -> str:
+    """The dbt command line of the warehouse's latest refresh, as its log records it."""
+    log = (warehouse / "logs" / "refresh-latest.log").read_text(encoding="utf-8")
+    return log[log.rindex("Finished dbt command: ") :].splitlines()[0]
+
+
+INCREMENTAL_RULES = (
+    "int_contributions__enterprises",
+    "int_contributions__hightech_coverage",
+    "int_contributions__above_scale",
+)
+
+
+def _rule_differences(a, b) -> dict[str, int]:
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute(f"ATTACH '{a / 'build.duckdb'}' AS a (READ_ONLY)")
+        con.execute(f"ATTACH '{b / 'build.duckdb'}' AS b (READ_ONLY)")
+        counts = {
+            t: con.execute(
+                f"SELECT count(*) FROM ((FROM a.intermediate.{t} EXCEPT ALL FROM b.intermediate.{t}) "
+                f"UNION ALL (FROM b.intermediate.{t} EXCEPT ALL FROM a.intermediate.{t}))"
+            ).fetchone()[0]
+            for t in INCREMENTAL_RULES
+        }
+        assert all(con.execute(f"SELECT count(*) FROM a.intermediate.{t}").fetchone()[0] for t in INCREMENTAL_RULES)
+        return {t: n for t, n in counts.items() if n}
+    finally:
+        con.close()
+
+
+def test_certificate_lists_alone_replace_the_rules_rows_of_the_enterprises_they_change(copies, tmp_path):
+    """The certificate rules are incremental (dbt_project/macros/entity_delta.sql): a refresh whose only new
+    batches are certificate lists rewrites the rows of the enterprises they change, and the result is what
+    a whole rebuild makes; a refresh with any other new batch rebuilds them whole."""
+    drop, warehouse = copies
+    headers = [*CERT_HEADERS, "取消日期"]
+    drops.add_table(drop, "hightech_certificates", "2025年第一批.csv", headers, [
+        ["常州新科技有限公司", uscc(30), "GR202532000501", "2025-06-20", ZHONGLOU, None],  # a new enterprise
+        ["常州甲科技有限公司", uscc(1), "GR202532000502", "2025-06-20", TIANNING, None],  # renews
+        ["常州戊科技有限公司", uscc(31), "GR202332000202", "2023-12-01", CITY, None],  # a correction: was uscc(4)
+        ["常州乙智能装备有限公司", uscc(2), "GR202232000102", "2022-11-06", "钟楼区", "2023-06-30"],  # revoked
+    ])  # fmt: skip
+    run = refresh(drop, warehouse)
+    assert run.code == 0, run.text
+    assert "--full-refresh" not in _dbt_command(warehouse)
+    whole = _whole_rebuild(drop, warehouse, tmp_path / "whole")
+    assert _rule_differences(warehouse, whole) == {}
     assert _served_differences(warehouse, whole) == {}
+
+    # a new batch of another source: the certificate rules are rebuilt whole
+    drops.extra_good_file(drop, "above_scale_industry")
+    assert refresh(drop, warehouse).code == 0
+    assert "--full-refresh" in _dbt_command(warehouse)

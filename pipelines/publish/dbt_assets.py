@@ -18,8 +18,8 @@ from typing import Any
 from dagster import AssetCheckSpec, AssetExecutionContext, AssetKey, AssetSpec, Failure
 from dagster_dbt import DagsterDbtTranslator, DbtProject, dbt_assets
 
-from pipelines.project import sti_dbt_project
-from pipelines.publish import dbt_scope, duckdb_config, ledger
+from pipelines.project import project_fingerprint, sti_dbt_project
+from pipelines.publish import dbt_scope, duckdb_config, entity_delta, ledger
 from pipelines.publish.dbt_events import events_with_metadata
 from pipelines.publish.dbt_failures import describe_dbt_failures
 from pipelines.publish.dbt_resource import StiDbtCliResource
@@ -65,10 +65,15 @@ def sti_dbt_models(context: AssetExecutionContext, dbt: StiDbtCliResource, wareh
     # Before any table changes: which sources' models this build makes current (refresh_scope.py).
     covered = dbt_scope.sources_covered(context.assets_def, set(context.selected_asset_keys))
     with warehouse.connect() as con:
+        full_refresh = entity_delta.full_refresh_needed(con, context.run.run_id, project_fingerprint())
         ledger.start_build(con, context.run.run_id, covered)
+    if not full_refresh:
+        context.log.info("certificate rules: the rows of the enterprises this refresh's certificate lists change")
     # Unit tests check the formulas on fixed inputs, not this refresh's data: dbt's advice is to run them in
     # development and CI only (`make test` does: tests/test_dbt_unit_tests.py), not in every production build.
     build = ["build", "--exclude-resource-type", "unit_test", "--vars", dbt_vars(warehouse)]
+    if full_refresh:
+        build.append("--full-refresh")
     invocation = dbt.cli([*build, *log_args], context=context, raise_on_error=False)
     cwd = os.getcwd()
     try:

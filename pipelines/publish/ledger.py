@@ -373,16 +373,20 @@ def start_build(con: duckdb.DuckDBPyConnection, refresh_id: str, covered: list[s
     models it rebuilds whole (`covered`), are no longer current; the covered ones are again once this
     refresh is published (current_sources). Models of other sources that the build rebuilds read only
     their published rows, so they stay what they were even if the build fails."""
-    pending = [
-        s for (s,) in con.execute(
-            "SELECT DISTINCT source FROM audit.load_ledger WHERE refresh_id = ? AND status = 'pending'", [refresh_id]
-        ).fetchall()
-    ]
+    pending = pending_sources(con, refresh_id)
     with transaction(con):
         con.execute("DELETE FROM audit.source_builds WHERE list_contains(?, source)", [sorted({*pending, *covered})])
         started = now()
         for source in covered:
             con.execute("INSERT INTO audit.source_builds VALUES (?, ?, ?)", [source, refresh_id, started])
+
+
+def pending_sources(con: duckdb.DuckDBPyConnection, refresh_id: str) -> set[str]:
+    """The sources with batches appended to raw by `refresh_id` and not yet published."""
+    rows = con.execute(
+        "SELECT DISTINCT source FROM audit.load_ledger WHERE refresh_id = ? AND status = 'pending'", [refresh_id]
+    ).fetchall()
+    return {source for (source,) in rows}
 
 
 def current_sources(con: duckdb.DuckDBPyConnection, fingerprint: str) -> set[str]:

@@ -4,6 +4,8 @@
 -- descendants (int_indicator_values). Roster firms count in their roster region, valid
 -- high-tech enterprises in their certificate region. This file is the only place these
 -- rules are written.
+-- Incremental by enterprise: macros/entity_delta.sql.
+-- depends_on: {{ ref('int_hightech_certificates_changed') }}
 
 with roster as (
 
@@ -173,35 +175,42 @@ certificate_rules as (
     from valid_certificates
     where valid_certificates.year in (select roster_years.year from roster_years)
 
+),
+
+contributions as (
+
+    select
+        indicator_code,
+        role,
+        region_code,
+        year,
+        uscc as entity_key,
+        enterprise_name as entity_name,
+        cast(amount as double) as amount,
+        'above_scale_industry' as source,
+        _load_id,
+        _source_file,
+        _row_number
+    from roster_rules
+    where amount is not null
+
+    union all
+
+    select
+        indicator_code,
+        role,
+        region_code,
+        year,
+        uscc as entity_key,
+        enterprise_name as entity_name,
+        1.0 as amount,
+        'hightech_certificates' as source,
+        _load_id,
+        _source_file,
+        _row_number
+    from certificate_rules
+
 )
 
-select
-    indicator_code,
-    role,
-    region_code,
-    year,
-    uscc as entity_key,
-    enterprise_name as entity_name,
-    cast(amount as double) as amount,
-    'above_scale_industry' as source,
-    _load_id,
-    _source_file,
-    _row_number
-from roster_rules
-where amount is not null
-
-union all
-
-select
-    indicator_code,
-    role,
-    region_code,
-    year,
-    uscc as entity_key,
-    enterprise_name as entity_name,
-    1.0 as amount,
-    'hightech_certificates' as source,
-    _load_id,
-    _source_file,
-    _row_number
-from certificate_rules
+select * from contributions
+{{ only_changed_enterprises('entity_key') }}

@@ -4,6 +4,8 @@
 -- descendants (int_indicator_values). A listing counts at Y-12-31 only while valid (有效期至
 -- empty or >= Y-12-31), except in the …_cumulative counts of everyone ever listed. This file
 -- is the only place these rules are written.
+-- Incremental by enterprise: macros/entity_delta.sql.
+-- depends_on: {{ ref('int_hightech_certificates_changed') }}
 
 -- The enterprise rows each rule can pick from, one shape: `basis` says what the row is in Y.
 with enterprise_rows as (
@@ -250,3 +252,4 @@ select
     _row_number
 
 from rules
+{{ only_changed_enterprises('uscc') }}

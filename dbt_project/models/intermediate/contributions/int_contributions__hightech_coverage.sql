@@ -4,6 +4,8 @@
 -- R&D institute valid in Y, or hold a high-value invention patent held at Y-12-31 (the
 -- institute or patent may be in any region). count(distinct USCC) on both sides. This file
 -- is the only place these rules are written.
+-- Incremental by enterprise: macros/entity_delta.sql.
+-- depends_on: {{ ref('int_hightech_certificates_changed') }}
 
 with valid_certificates as (
 
@@ -87,3 +89,4 @@ select
     _row_number
 
 from rules
+{{ only_changed_enterprises('uscc') }}
