@@ -13,7 +13,7 @@ from pipelines.contract.sources import SOURCES
 from pipelines.publish.refresh_scope import RAW_ONLY, Scope, refresh_selection, scope_of
 from pipelines.publish.serving_asset import SERVING_KEY
 from tests import drops
-from tests.drops import CERT_HEADERS, CITY, TIANNING, ZHONGLOU, uscc
+from tests.drops import CERT_HEADERS, CITY, GROWTH_HEADERS, SME_HEADERS, TIANNING, ZHONGLOU, ZONE, uscc
 from tests.harness import refresh
 
 
@@ -196,10 +196,10 @@ def _rule_differences(a, b) -> dict[str, int]:
         con.close()
 
 
-def test_certificate_lists_alone_replace_the_rules_rows_of_the_enterprises_they_change(copies, tmp_path):
-    """The certificate rules are incremental (dbt_project/macros/entity_delta.sql): a refresh whose only new
-    batches are certificate lists rewrites the rows of the enterprises they change, and the result is what
-    a whole rebuild makes; a refresh with any other new batch rebuilds them whole."""
+def test_enterprise_lists_alone_replace_the_rules_rows_of_the_enterprises_they_change(copies, tmp_path):
+    """The enterprise rules are incremental (dbt_project/macros/entity_delta.sql): a refresh whose only new
+    batches are certificate, tech-SME or growth-firm lists rewrites the rows of the enterprises they change,
+    and the result is what a whole rebuild makes; a refresh with any other new batch rebuilds them whole."""
     drop, warehouse = copies
     headers = [*CERT_HEADERS, "取消日期"]
     drops.add_table(drop, "hightech_certificates", "2025年第一批.csv", headers, [
@@ -215,7 +215,20 @@ def test_certificate_lists_alone_replace_the_rules_rows_of_the_enterprises_they_
     assert _rule_differences(warehouse, whole) == {}
     assert _served_differences(warehouse, whole) == {}
 
-    # a new batch of another source: the certificate rules are rebuilt whole
+    # a tech-SME registration moved to another enterprise and a growth list: the same, by enterprise
+    drops.add_table(drop, "tech_sme_registry", "2023-更正.csv", SME_HEADERS, [
+        ["常州庚科技有限公司", uscc(32), "2022320400000102", 2022, ZHONGLOU],  # was uscc(5)
+    ])  # fmt: skip
+    drops.add_table(drop, "growth_firm_lists", "2023-瞪羚补充.csv", GROWTH_HEADERS, [
+        ["常州丙新材料有限公司", uscc(3), "瞪羚企业", 2023, ZONE],
+    ])  # fmt: skip
+    assert refresh(drop, warehouse).code == 0
+    assert "--full-refresh" not in _dbt_command(warehouse)
+    whole = _whole_rebuild(drop, warehouse, tmp_path / "whole-2")
+    assert _rule_differences(warehouse, whole) == {}
+    assert _served_differences(warehouse, whole) == {}
+
+    # a new batch of another source: the enterprise rules are rebuilt whole
     drops.extra_good_file(drop, "above_scale_industry")
     assert refresh(drop, warehouse).code == 0
     assert "--full-refresh" in _dbt_command(warehouse)

@@ -68,7 +68,7 @@ def sti_dbt_models(context: AssetExecutionContext, dbt: StiDbtCliResource, wareh
         full_refresh = entity_delta.full_refresh_needed(con, context.run.run_id, project_fingerprint())
         ledger.start_build(con, context.run.run_id, covered)
     if not full_refresh:
-        context.log.info("certificate rules: the rows of the enterprises this refresh's certificate lists change")
+        context.log.info("enterprise rules: only the rows of the enterprises this refresh's lists change")
     # Unit tests check the formulas on fixed inputs, not this refresh's data: dbt's advice is to run them in
     # development and CI only (`make test` does: tests/test_dbt_unit_tests.py), not in every production build.
     build = ["build", "--exclude-resource-type", "unit_test", "--vars", dbt_vars(warehouse)]

@@ -5,7 +5,7 @@
 -- empty or >= Y-12-31), except in the …_cumulative counts of everyone ever listed. This file
 -- is the only place these rules are written.
 -- Incremental by enterprise: macros/entity_delta.sql.
--- depends_on: {{ ref('int_hightech_certificates_changed') }}
+-- depends_on: {{ ref('int_enterprises_changed') }}
 
 -- The enterprise rows each rule can pick from, one shape: `basis` says what the row is in Y.
 with enterprise_rows as (

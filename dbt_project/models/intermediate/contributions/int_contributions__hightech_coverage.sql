@@ -5,7 +5,7 @@
 -- institute or patent may be in any region). count(distinct USCC) on both sides. This file
 -- is the only place these rules are written.
 -- Incremental by enterprise: macros/entity_delta.sql.
--- depends_on: {{ ref('int_hightech_certificates_changed') }}
+-- depends_on: {{ ref('int_enterprises_changed') }}
 
 with valid_certificates as (
 
