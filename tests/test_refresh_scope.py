@@ -99,23 +99,30 @@ def test_nothing_new_runs_the_raw_step_alone_and_anything_else_the_whole_job(cop
 _PER_PUBLICATION = {"dim_publication", "fct_indicator_value_history", "fct_target_status_history"}
 
 
-def _served_differences(a, b) -> dict[str, int]:
-    """Rows of each mart of sti.duckdb in one warehouse and not in the other (either way)."""
+def _differences(a, b, database: str, schema: str, tables=None) -> dict[str, int]:
+    """Rows of each table of `<warehouse>/<database>` schema `schema` (all but the per-publication marts, or
+    `tables`) in warehouse `a` and not in `b`, either way; tables without a difference are left out."""
     con = duckdb.connect(":memory:")
     try:
-        con.execute(f"ATTACH '{a / 'sti.duckdb'}' AS a (READ_ONLY)")
-        con.execute(f"ATTACH '{b / 'sti.duckdb'}' AS b (READ_ONLY)")
-        tables = [t for (t,) in con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE database_name = 'a' AND schema_name = 'marts'"
-        ).fetchall() if t not in _PER_PUBLICATION]
-        assert len(tables) >= 8, tables
+        con.execute(f"ATTACH '{a / database}' AS a (READ_ONLY)")
+        con.execute(f"ATTACH '{b / database}' AS b (READ_ONLY)")
+        if tables is None:
+            tables = [t for (t,) in con.execute(
+                f"SELECT table_name FROM duckdb_tables() WHERE database_name = 'a' AND schema_name = '{schema}'"
+            ).fetchall() if t not in _PER_PUBLICATION]  # fmt: skip
+            assert len(tables) >= 8, tables
         return {
             t: n for t in tables
-            if (n := con.execute(f"SELECT count(*) FROM ((FROM a.marts.{t} EXCEPT ALL FROM b.marts.{t}) "
-                                 f"UNION ALL (FROM b.marts.{t} EXCEPT ALL FROM a.marts.{t}))").fetchone()[0])
+            if (n := con.execute(f"SELECT count(*) FROM ((FROM a.{schema}.{t} EXCEPT ALL FROM b.{schema}.{t}) "
+                                 f"UNION ALL (FROM b.{schema}.{t} EXCEPT ALL FROM a.{schema}.{t}))").fetchone()[0])
         }  # fmt: skip
     finally:
         con.close()
+
+
+def _served_differences(a, b) -> dict[str, int]:
+    """Rows of each mart of sti.duckdb in one warehouse and not in the other (either way)."""
+    return _differences(a, b, "sti.duckdb", "marts")
 
 
 def test_a_new_batch_rebuilds_its_sources_models_and_those_a_failed_build_left(copies, tmp_path):
@@ -179,21 +186,12 @@ INCREMENTAL_RULES = (
 
 
 def _rule_differences(a, b) -> dict[str, int]:
-    con = duckdb.connect(":memory:")
+    con = duckdb.connect(str(a / "build.duckdb"), read_only=True)
     try:
-        con.execute(f"ATTACH '{a / 'build.duckdb'}' AS a (READ_ONLY)")
-        con.execute(f"ATTACH '{b / 'build.duckdb'}' AS b (READ_ONLY)")
-        counts = {
-            t: con.execute(
-                f"SELECT count(*) FROM ((FROM a.intermediate.{t} EXCEPT ALL FROM b.intermediate.{t}) "
-                f"UNION ALL (FROM b.intermediate.{t} EXCEPT ALL FROM a.intermediate.{t}))"
-            ).fetchone()[0]
-            for t in INCREMENTAL_RULES
-        }
-        assert all(con.execute(f"SELECT count(*) FROM a.intermediate.{t}").fetchone()[0] for t in INCREMENTAL_RULES)
-        return {t: n for t, n in counts.items() if n}
+        assert all(con.execute(f"SELECT count(*) FROM intermediate.{t}").fetchone()[0] for t in INCREMENTAL_RULES)
     finally:
         con.close()
+    return _differences(a, b, "build.duckdb", "intermediate", INCREMENTAL_RULES)
 
 
 def test_enterprise_lists_alone_replace_the_rules_rows_of_the_enterprises_they_change(copies, tmp_path):
