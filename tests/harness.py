@@ -143,3 +143,36 @@ def assert_history_committed(warehouse: Path) -> None:
     assert set(_read(served, f"SELECT {tcols} FROM marts.fct_target_status_history")) == set(
         _read(build, f"SELECT {tcols} FROM audit.target_status_history")
     )
+
+
+# Marts whose rows follow the publications themselves (a whole rebuild is one more publication).
+PER_PUBLICATION = {"dim_publication", "fct_indicator_value_history", "fct_target_status_history"}
+
+
+def differences(a, b, database: str, schema: str, tables=None, ignore: tuple[str, ...] = ()) -> dict[str, int]:
+    """Rows of each table of `<warehouse>/<database>` schema `schema` (all but the per-publication marts, or
+    `tables`) in warehouse `a` and not in `b`, either way, over all columns but `ignore`; tables without a
+    difference are left out."""
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute(f"ATTACH '{a / database}' AS a (READ_ONLY)")
+        con.execute(f"ATTACH '{b / database}' AS b (READ_ONLY)")
+        if tables is None:
+            tables = [t for (t,) in con.execute(
+                f"SELECT table_name FROM duckdb_tables() WHERE database_name = 'a' AND schema_name = '{schema}'"
+            ).fetchall() if t not in PER_PUBLICATION]  # fmt: skip
+            assert len(tables) >= 8, tables
+        found = {}
+        for t in tables:
+            columns = ", ".join(f'"{c}"' for (c,) in con.execute(
+                "SELECT column_name FROM duckdb_columns() WHERE database_name = 'a' AND schema_name = ? "
+                "AND table_name = ? ORDER BY column_index", [schema, t]).fetchall() if c not in ignore)  # fmt: skip
+            a_rows, b_rows = f"SELECT {columns} FROM a.{schema}.{t}", f"SELECT {columns} FROM b.{schema}.{t}"
+            n = con.execute(
+                f"SELECT count(*) FROM (({a_rows} EXCEPT ALL {b_rows}) UNION ALL ({b_rows} EXCEPT ALL {a_rows}))"
+            ).fetchone()[0]
+            if n:
+                found[t] = n
+        return found
+    finally:
+        con.close()

@@ -14,7 +14,7 @@ from pipelines.publish.refresh_scope import RAW_ONLY, Scope, refresh_selection, 
 from pipelines.publish.serving_asset import SERVING_KEY
 from tests import drops
 from tests.drops import CERT_HEADERS, CITY, GROWTH_HEADERS, SME_HEADERS, TIANNING, ZHONGLOU, ZONE, uscc
-from tests.harness import refresh
+from tests.harness import differences, refresh
 
 
 def _latest_run():
@@ -95,34 +95,9 @@ def test_nothing_new_runs_the_raw_step_alone_and_anything_else_the_whole_job(cop
     assert refresh_selection(drop, warehouse) is None
 
 
-# Marts whose rows follow the publications themselves (a whole rebuild is one more publication).
-_PER_PUBLICATION = {"dim_publication", "fct_indicator_value_history", "fct_target_status_history"}
-
-
-def _differences(a, b, database: str, schema: str, tables=None) -> dict[str, int]:
-    """Rows of each table of `<warehouse>/<database>` schema `schema` (all but the per-publication marts, or
-    `tables`) in warehouse `a` and not in `b`, either way; tables without a difference are left out."""
-    con = duckdb.connect(":memory:")
-    try:
-        con.execute(f"ATTACH '{a / database}' AS a (READ_ONLY)")
-        con.execute(f"ATTACH '{b / database}' AS b (READ_ONLY)")
-        if tables is None:
-            tables = [t for (t,) in con.execute(
-                f"SELECT table_name FROM duckdb_tables() WHERE database_name = 'a' AND schema_name = '{schema}'"
-            ).fetchall() if t not in _PER_PUBLICATION]  # fmt: skip
-            assert len(tables) >= 8, tables
-        return {
-            t: n for t in tables
-            if (n := con.execute(f"SELECT count(*) FROM ((FROM a.{schema}.{t} EXCEPT ALL FROM b.{schema}.{t}) "
-                                 f"UNION ALL (FROM b.{schema}.{t} EXCEPT ALL FROM a.{schema}.{t}))").fetchone()[0])
-        }  # fmt: skip
-    finally:
-        con.close()
-
-
 def _served_differences(a, b) -> dict[str, int]:
     """Rows of each mart of sti.duckdb in one warehouse and not in the other (either way)."""
-    return _differences(a, b, "sti.duckdb", "marts")
+    return differences(a, b, "sti.duckdb", "marts")
 
 
 def test_a_new_batch_rebuilds_its_sources_models_and_those_a_failed_build_left(copies, tmp_path):
@@ -191,7 +166,7 @@ def _rule_differences(a, b) -> dict[str, int]:
         assert all(con.execute(f"SELECT count(*) FROM intermediate.{t}").fetchone()[0] for t in INCREMENTAL_RULES)
     finally:
         con.close()
-    return _differences(a, b, "build.duckdb", "intermediate", INCREMENTAL_RULES)
+    return differences(a, b, "build.duckdb", "intermediate", INCREMENTAL_RULES)
 
 
 def test_enterprise_lists_alone_replace_the_rules_rows_of_the_enterprises_they_change(copies, tmp_path):

@@ -26,6 +26,11 @@ def main() -> None:
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
         if os.getppid() != parent:  # the parent died before the request took effect
             sys.exit(143)
+    from pipelines.worker.client import forward
+
+    forwarded = forward("dbt", sys.argv[1:])  # a running `sti worker` has dbt imported already
+    if forwarded is not None:
+        sys.exit(forwarded)
     from dbt.cli.main import cli
 
     sys.exit(cli())
