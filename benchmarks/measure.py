@@ -55,6 +55,24 @@ def tree_rss_kb(root: int) -> int:
     return total
 
 
+def tree_pss_kb(root: int) -> int:
+    """Sum of PSS over `root` and its descendants: forks of one process share their pages, which RSS
+    counts once per process and PSS divides among them (the `sti worker` tree)."""
+    total, frontier, seen = 0, [root], set()
+    while frontier:
+        pid = frontier.pop()
+        if pid in seen:
+            continue
+        seen.add(pid)
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as fh:
+                total += next((int(line.split()[1]) for line in fh if line.startswith("Pss:")), 0)
+        except OSError:
+            pass
+        frontier += _children(pid)
+    return total
+
+
 def busy_cpu_s() -> float:
     """CPU-seconds the whole machine has spent busy since boot (user, nice, system, irq, steal)."""
     with open("/proc/stat") as fh:
@@ -83,7 +101,11 @@ class Measured:
         return self.other_cpu_s / self.wall_s if self.wall_s else 0.0
 
 
-def measure(command: list[str], cwd: Path, env: dict[str, str] | None = None, log: Path | None = None) -> Measured:
+def measure(
+    command: list[str], cwd: Path, env: dict[str, str] | None = None, log: Path | None = None, worker: int | None = None
+) -> Measured:
+    """`worker`: the pid of the `sti worker` the command hands its work to; the peak tree memory is then the
+    command's RSS plus the worker tree's PSS, and its CPU time is counted as "other"."""
     load = os.getloadavg()[0]
     busy0 = busy_cpu_s()
     started = time.perf_counter()
@@ -95,7 +117,7 @@ def measure(command: list[str], cwd: Path, env: dict[str, str] | None = None, lo
     def sample() -> None:
         nonlocal peak
         while not stop.is_set():
-            peak = max(peak, tree_rss_kb(proc.pid))
+            peak = max(peak, tree_rss_kb(proc.pid) + (tree_pss_kb(worker) if worker else 0))
             stop.wait(0.2)
 
     sampler = threading.Thread(target=sample, daemon=True)

@@ -17,6 +17,9 @@ SCENARIOS = (  # key, label, command shown
     ("full", "full refresh into an empty warehouse", "sti refresh --sources DROP --warehouse W"),
     ("unchanged", "refresh again, unchanged drop", "sti refresh --sources DROP --warehouse W"),
     ("new_file", "refresh after one new small file", "sti refresh --sources DROP --warehouse W"),
+    ("full_worker", "full refresh, through `sti worker`", "sti worker & sti refresh --sources DROP --warehouse W"),
+    ("unchanged_worker", "unchanged, through `sti worker`", "sti refresh --sources DROP --warehouse W"),
+    ("new_file_worker", "one new file, through `sti worker`", "sti refresh --sources DROP --warehouse W"),
     ("validate", "validate the drop", "sti validate DROP --warehouse <empty>"),
     ("gx", "GX validate_batch alone (process)", "python benchmarks/gx_validate.py --source patents"),
 )
@@ -38,6 +41,9 @@ def median(values: list[float | None]) -> float | None:
 def runs_of(rec: dict, key: str) -> list[dict]:
     if key in ("full", "unchanged", "new_file"):
         return [c[key] for c in rec.get("refresh", []) if key in c]
+    if key.endswith("_worker"):  # the cycle run with `sti worker` (benchmarks/scenarios.py)
+        plain = key.removesuffix("_worker")
+        return [c[plain] for c in rec.get("refresh_worker", []) if plain in c]
     return rec.get(key) or []
 
 
@@ -113,6 +119,12 @@ def summary(records: dict[str, dict]) -> list[str]:
         if new is not None and full:
             lines.append(f"| city: one new file ≤ 25 % of a full refresh | {100 * new / full:.0f} % "
                          f"| {'yes' if new <= 0.25 * full else 'no'} |")  # fmt: skip
+        wfull, wnoop, wnew = (fig(city, k) for k in ("full_worker", "unchanged_worker", "new_file_worker"))
+        if wfull and wnew is not None and fl:
+            lines.append(f"| city, through `sti worker`: full ≤ 10×, unchanged ≤ 5 s, one new file ≤ 25 % "
+                         f"| {wfull / fl:.1f}×, {wnoop:.1f} s, {100 * wnew / wfull:.0f} % "
+                         f"| {'yes' if wfull <= 10 * fl else 'no'}, {'yes' if wnoop <= 5 else 'no'}, "
+                         f"{'yes' if wnew <= 0.25 * wfull else 'no'} |")  # fmt: skip
     if nation and fig(nation, "full") is not None:
         fl, full = fig(nation, "floor"), fig(nation, "full")
         rss = fig(nation, "full", "peak_tree_rss_mb")

@@ -47,7 +47,7 @@ def floor_code() -> str:
     """The floor's own version: the last commit of its files, marked when they have local changes."""
     commit = git("log", "-1", "--format=%h", "--", *FLOOR_FILES)
     return commit + ("+local changes" if git("status", "--porcelain", "--", *FLOOR_FILES) else "")
-SCENARIOS = ("floor", "validate", "refresh", "gx")
+SCENARIOS = ("floor", "validate", "refresh", "worker", "gx")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -110,6 +110,7 @@ def main(argv: list[str] | None = None) -> int:
             "floor": [],
             "validate": [],
             "refresh": [],
+            "refresh_worker": [],
             "gx": [],
         }
         rec["floor_code"] = floor_code()
@@ -119,11 +120,12 @@ def main(argv: list[str] | None = None) -> int:
             if old.get("seed") == args.seed and old.get("drop", {}).get("generator") == drop_record.get("generator"):
                 measured = {"floor", "floor_check"} if "floor" in scenarios else set()
                 measured |= {s for s in ("validate", "refresh", "gx") if s in scenarios}
+                measured |= {"refresh_worker"} if "worker" in scenarios else set()
                 updates = old.get("updates", []) + [
                     {"date": rec["date"], "command": command, "scenarios": sorted(measured),
                      "code": rec["code"]["describe"], "floor_code": rec["floor_code"]}  # fmt: skip
                 ]
-                for key in ("floor", "floor_check", "validate", "refresh", "gx"):
+                for key in ("floor", "floor_check", "validate", "refresh", "refresh_worker", "gx"):
                     if key not in measured and key in old:
                         rec[key] = old[key]
                 for key in ("command", "date", "code", "runs", "machine"):
@@ -151,6 +153,9 @@ def main(argv: list[str] | None = None) -> int:
                 save()
             if "refresh" in scenarios:
                 rec["refresh"].append(refresh_cycle(ctx, i))
+                save()
+            if "worker" in scenarios:
+                rec["refresh_worker"].append(refresh_cycle(ctx, i, worker=True))
                 save()
             if "gx" in scenarios:
                 rec["gx"].append(gx(ctx, i, args.gx_rows))

@@ -6,6 +6,8 @@
 - refresh cycle, N times, on a hard-linked copy of the drop with a fresh warehouse and
   DAGSTER_HOME: `sti refresh` into the empty warehouse (full), `sti refresh` again (unchanged:
   nothing new), then one small valid batch added to the copy and `sti refresh` (one new file);
+- worker: the refresh cycle again, with `sti worker` running for the cycle's DAGSTER_HOME (started and
+  ready before the full refresh; its start-up is not in the figures, as a daemon's is not);
 - gx (optional): `python benchmarks/gx_validate.py`, GX's validate_batch alone on N rows.
 
 The full refresh's time is split by Dagster step from the run's step stats.
@@ -13,10 +15,15 @@ The full refresh's time is split by Dagster step from the run's step stats.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import re
 import shutil
+import signal
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -106,14 +113,43 @@ def validate(ctx: Context, i: int) -> dict:
     return m
 
 
-def refresh_cycle(ctx: Context, i: int) -> dict[str, dict]:
-    """Full refresh into an empty warehouse, the unchanged refresh, the one-new-file refresh."""
-    drop = linked_copy(ctx.drop, ctx.work / f"drop-{i}")
-    warehouse, home = ctx.work / f"warehouse-{i}", ctx.work / f"dagster-home-{i}"
+@contextlib.contextmanager
+def _worker(ctx: Context, env: dict[str, str], name: str) -> Iterator[int]:
+    """`sti worker` for the DAGSTER_HOME of `env` (its default socket), ready; its pid. Stopped after."""
+    log = ctx.log(name)
+    with log.open("w") as fh:
+        proc = subprocess.Popen([STI, "worker"], cwd=ctx.tree.root, env=env, stdout=fh, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 300
+        while not re.search("listening on", log.read_text(encoding="utf-8")):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"sti worker did not start:\n{log.read_text(encoding='utf-8')[-2000:]}")
+            time.sleep(0.2)
+        yield proc.pid
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=120)
+
+
+def refresh_cycle(ctx: Context, i: int, worker: bool = False) -> dict[str, dict]:
+    """Full refresh into an empty warehouse, the unchanged refresh, the one-new-file refresh; with `worker`,
+    each through an `sti worker` started for the cycle."""
+    tag = "-worker" if worker else ""
+    drop = linked_copy(ctx.drop, ctx.work / f"drop{tag}-{i}")
+    warehouse, home = ctx.work / f"warehouse{tag}-{i}", ctx.work / f"dagster-home{tag}-{i}"
     for p in (warehouse, home):
         shutil.rmtree(p, ignore_errors=True)
     home.mkdir(parents=True)
     env = ctx.env(DAGSTER_HOME=str(home))
+    with _worker(ctx, env, f"worker-{i}") if worker else contextlib.nullcontext() as worker_pid:
+        out = _cycle(ctx, i, env, drop, warehouse, home, tag, worker_pid)
+    if not ctx.keep:
+        for p in (drop, warehouse, home):
+            shutil.rmtree(p, ignore_errors=True)
+    return out
+
+
+def _cycle(ctx: Context, i: int, env: dict, drop: Path, warehouse: Path, home: Path, tag: str, worker_pid: int | None):
     command = [STI, "refresh", "--sources", drop, "--warehouse", warehouse]
     out: dict[str, dict] = {}
     for name in ("full", "unchanged", "new_file"):
@@ -121,9 +157,10 @@ def refresh_cycle(ctx: Context, i: int) -> dict[str, dict]:
             if out["full"]["exit_code"] != 0:
                 break
             add_new_file(drop)
-        print(f"sti refresh ({name}), run {i}", flush=True)
-        m = asdict(measure(command, cwd=ctx.tree.root, env=env, log=ctx.log(f"refresh-{name}-{i}")))
-        _say(f"refresh {name}", m)
+        print(f"sti refresh ({name}{tag}), run {i}", flush=True)
+        log = ctx.log(f"refresh-{name}{tag}-{i}")
+        m = asdict(measure(command, cwd=ctx.tree.root, env=env, log=log, worker=worker_pid))
+        _say(f"refresh {name}{tag}", m)
         try:
             m["extra"]["phases_s"] = step_stats(ctx.tree, home, warehouse)
         except Exception as exc:  # noqa: BLE001 - a missing breakdown must not lose the figure
@@ -132,9 +169,6 @@ def refresh_cycle(ctx: Context, i: int) -> dict[str, dict]:
             m["extra"]["build_db_mb"] = round((warehouse / "build.duckdb").stat().st_size / 1e6, 1)
             m["extra"]["serving_db_mb"] = round((warehouse / "sti.duckdb").stat().st_size / 1e6, 1)
         out[name] = m
-    if not ctx.keep:
-        for p in (drop, warehouse, home):
-            shutil.rmtree(p, ignore_errors=True)
     return out
 
 
