@@ -95,6 +95,7 @@ def summary(records: dict[str, dict]) -> list[str]:
         busy = any(
             r["other_cpu_s"] / r["wall_s"] >= BUSY_CORES
             for k, *_ in SCENARIOS
+            if not k.endswith("_worker")  # their "other" CPU is the worker doing their work
             for r in runs_of(rec, k)
             if r.get("wall_s")
         )
@@ -209,12 +210,14 @@ def scale_section(scale: str, rec: dict) -> list[str]:
         wall, rss = fig(rec, key), fig(rec, key, "peak_tree_rss_mb")
         each = ", ".join(f"{r['wall_s']:.1f}" for r in runs)
         exits = ", ".join(sorted({str(r["exit_code"]) for r in runs}))
-        cpu = cpu_of(rec, key)
+        # Through the worker the client only waits: its CPU is not the refresh's, and the worker's is "other".
+        worker = key.endswith("_worker")
+        cpu = None if worker else cpu_of(rec, key)
         lines.append(
             f"| {label} | `{command}` | {_fmt(wall, 2)} | {each} | {_ratio(wall, fl)} "
             f"| {_fmt(cpu)} | {_ratio(cpu, fl_cpu)} "
             f"| {_fmt(fig(rec, key, 'max_process_rss_mb'), 0)} | {_fmt(rss, 0)} | {_ratio(rss, fl_rss)} "
-            f"| {_busy(runs)} | {exits} |"
+            f"| {'– (the worker)' if worker else _busy(runs)} | {exits} |"
         )
     full = ok_runs(runs_of(rec, "full"))
     if full and full[0]["extra"].get("build_db_mb"):
