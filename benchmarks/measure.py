@@ -42,35 +42,34 @@ def _rss_kb(pid: int) -> int:
         return 0
 
 
-def tree_rss_kb(root: int) -> int:
-    """Sum of RSS over `root` and its descendants (walked through /proc/PID/task/TID/children)."""
-    total, frontier, seen = 0, [root], set()
+def _tree(root: int) -> list[int]:
+    """`root` and its descendants (walked through /proc/PID/task/TID/children)."""
+    pids, frontier = [], [root]
     while frontier:
         pid = frontier.pop()
-        if pid in seen:
-            continue
-        seen.add(pid)
-        total += _rss_kb(pid)
-        frontier += _children(pid)
-    return total
+        if pid not in pids:
+            pids.append(pid)
+            frontier += _children(pid)
+    return pids
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            return next((int(line.split()[1]) for line in fh if line.startswith("Pss:")), 0)
+    except (OSError, ValueError):
+        return 0
+
+
+def tree_rss_kb(root: int) -> int:
+    """Sum of RSS over `root` and its descendants."""
+    return sum(_rss_kb(pid) for pid in _tree(root))
 
 
 def tree_pss_kb(root: int) -> int:
     """Sum of PSS over `root` and its descendants: forks of one process share their pages, which RSS
     counts once per process and PSS divides among them (the `sti worker` tree)."""
-    total, frontier, seen = 0, [root], set()
-    while frontier:
-        pid = frontier.pop()
-        if pid in seen:
-            continue
-        seen.add(pid)
-        try:
-            with open(f"/proc/{pid}/smaps_rollup") as fh:
-                total += next((int(line.split()[1]) for line in fh if line.startswith("Pss:")), 0)
-        except OSError:
-            pass
-        frontier += _children(pid)
-    return total
+    return sum(_pss_kb(pid) for pid in _tree(root))
 
 
 def busy_cpu_s() -> float:
