@@ -39,10 +39,13 @@ def forward(target: str, argv: list[str]) -> int | None:
             "umask": _umask(),
             "executable": sys.executable,
         }
-        sys.stdout.flush()
-        sys.stderr.flush()
-        protocol.send(sock, request, fds=[0, 1, 2])
-        reply, _ = protocol.receive(sock)
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            protocol.send(sock, request, fds=[0, 1, 2])
+            reply, _ = protocol.receive(sock)
+        except OSError:  # a closed stdin/stdout to pass, a worker stopping: the command runs here
+            return None
         if reply is None or "pid" not in reply:
             if reply and reply.get("refused"):
                 print(f"sti worker: {reply['refused']}; running here", file=sys.stderr)
@@ -56,8 +59,8 @@ def _wait(sock: socket.socket) -> int:
         while True:
             try:
                 reply, _ = protocol.receive(sock)
-            except InterruptedError:
-                continue
+            except OSError:  # the connection reset: as if closed
+                reply = None
             if reply is None:
                 print("sti worker: the worker went away before the command ended", file=sys.stderr)
                 return 2
