@@ -3,6 +3,7 @@ whole job leaves (pipelines/publish/refresh_scope.py); anything that could need 
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import duckdb
@@ -160,6 +161,11 @@ INCREMENTAL_RULES = (
 )
 
 
+def _serving_file(warehouse) -> str:
+    """How the latest publication wrote sti.duckdb: "patched" or "copied" (pipelines/publish/serving_patch.py)."""
+    return json.loads((warehouse / "reports" / "last_publish.json").read_text(encoding="utf-8"))["serving_file"]
+
+
 def _rule_differences(a, b) -> dict[str, int]:
     con = duckdb.connect(str(a / "build.duckdb"), read_only=True)
     try:
@@ -184,7 +190,10 @@ def test_enterprise_lists_alone_replace_the_rules_rows_of_the_enterprises_they_c
     run = refresh(drop, warehouse)
     assert run.code == 0, run.text
     assert "--full-refresh" not in _dbt_command(warehouse)
+    # the served file too: the contribution rows of those enterprises replaced in a copy of the served one
+    assert _serving_file(warehouse) == "patched"
     whole = _whole_rebuild(drop, warehouse, tmp_path / "whole")
+    assert _serving_file(whole) == "copied"
     assert _rule_differences(warehouse, whole) == {}
     assert _served_differences(warehouse, whole) == {}
 
@@ -197,6 +206,7 @@ def test_enterprise_lists_alone_replace_the_rules_rows_of_the_enterprises_they_c
     ])  # fmt: skip
     assert refresh(drop, warehouse).code == 0
     assert "--full-refresh" not in _dbt_command(warehouse)
+    assert _serving_file(warehouse) == "patched"
     whole = _whole_rebuild(drop, warehouse, tmp_path / "whole-2")
     assert _rule_differences(warehouse, whole) == {}
     assert _served_differences(warehouse, whole) == {}
@@ -205,3 +215,4 @@ def test_enterprise_lists_alone_replace_the_rules_rows_of_the_enterprises_they_c
     drops.extra_good_file(drop, "above_scale_industry")
     assert refresh(drop, warehouse).code == 0
     assert "--full-refresh" in _dbt_command(warehouse)
+    assert _serving_file(warehouse) == "copied"

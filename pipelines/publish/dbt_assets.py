@@ -66,7 +66,7 @@ def sti_dbt_models(context: AssetExecutionContext, dbt: StiDbtCliResource, wareh
     covered = dbt_scope.sources_covered(context.assets_def, set(context.selected_asset_keys))
     with warehouse.connect() as con:
         full_refresh = entity_delta.full_refresh_needed(con, context.run.run_id, project_fingerprint())
-        ledger.start_build(con, context.run.run_id, covered)
+        ledger.start_build(con, context.run.run_id, covered, rules_by_enterprise=not full_refresh)
     if not full_refresh:
         context.log.info("enterprise rules: only the rows of the enterprises this refresh's lists change")
     # Unit tests check the formulas on fixed inputs, not this refresh's data: dbt's advice is to run them in

@@ -130,16 +130,14 @@ def record_audit(
 def landed_batches(con: duckdb.DuckDBPyConnection, refresh_id: str) -> list[tuple[str, str, str]]:
     """(source, file, sha256) of this refresh's accepted batches, in publication order."""
     return con.execute(
-        "SELECT source, file, sha256 FROM audit.load_ledger WHERE refresh_id = ? AND status = 'landed' "
-        "ORDER BY file",
+        "SELECT source, file, sha256 FROM audit.load_ledger WHERE refresh_id = ? AND status = 'landed' ORDER BY file",
         [refresh_id],
     ).fetchall()
 
 
 def rejected_batches(con: duckdb.DuckDBPyConnection, refresh_id: str) -> list[tuple[str, str, str]]:
     return con.execute(
-        "SELECT source, file, report FROM audit.load_ledger WHERE refresh_id = ? AND status = 'rejected' "
-        "ORDER BY file",
+        "SELECT source, file, report FROM audit.load_ledger WHERE refresh_id = ? AND status = 'rejected' ORDER BY file",
         [refresh_id],
     ).fetchall()
 
@@ -368,17 +366,30 @@ def needs_rebuild(con: duckdb.DuckDBPyConnection, fingerprint: str) -> bool:
     return bool(retracted)
 
 
-def start_build(con: duckdb.DuckDBPyConnection, refresh_id: str, covered: list[str]) -> None:
+def start_build(
+    con: duckdb.DuckDBPyConnection, refresh_id: str, covered: list[str], rules_by_enterprise: bool = False
+) -> None:
     """Before dbt builds for `refresh_id`: the sources whose batches are pending in it, and those whose
     models it rebuilds whole (`covered`), are no longer current; the covered ones are again once this
     refresh is published (current_sources). Models of other sources that the build rebuilds read only
-    their published rows, so they stay what they were even if the build fails."""
+    their published rows, so they stay what they were even if the build fails. The run record keeps
+    whether the enterprise rules are built by enterprise (entity_delta.py), for the publish step."""
     pending = pending_sources(con, refresh_id)
     with transaction(con):
+        con.execute(
+            "UPDATE audit.refresh_log SET rules_by_enterprise = ? WHERE refresh_id = ?",
+            [rules_by_enterprise, refresh_id],
+        )
         con.execute("DELETE FROM audit.source_builds WHERE list_contains(?, source)", [sorted({*pending, *covered})])
         started = now()
         for source in covered:
             con.execute("INSERT INTO audit.source_builds VALUES (?, ?, ?)", [source, refresh_id, started])
+
+
+def rules_built_by_enterprise(con: duckdb.DuckDBPyConnection, refresh_id: str) -> bool:
+    """Whether `refresh_id`'s dbt build kept the enterprise rules up to date by enterprise (start_build)."""
+    row = con.execute("SELECT rules_by_enterprise FROM audit.refresh_log WHERE refresh_id = ?", [refresh_id]).fetchone()
+    return bool(row and row[0])
 
 
 def pending_sources(con: duckdb.DuckDBPyConnection, refresh_id: str) -> set[str]:
@@ -436,9 +447,7 @@ def history(con: duckdb.DuckDBPyConnection) -> tuple[list[tuple], list[tuple], l
 def retract(con: duckdb.DuckDBPyConnection, load_id: int, reason: str) -> tuple[str, str, int]:
     """Withdraw a published batch: its rows leave raw now, the marts at the next refresh.
     Returns (source, file, rows removed)."""
-    row = con.execute(
-        "SELECT source, file, status FROM audit.load_ledger WHERE load_id = ?", [load_id]
-    ).fetchone()
+    row = con.execute("SELECT source, file, status FROM audit.load_ledger WHERE load_id = ?", [load_id]).fetchone()
     if row is None:
         raise LedgerError(f"no batch has load id {load_id}; `sti history` lists the batches and their load ids")
     source, file, status = row
@@ -498,8 +507,7 @@ def roll_back_unpublished(con: duckdb.DuckDBPyConnection, keep_refresh_id: str |
             con.execute(f'DELETE FROM raw."{source}" WHERE _load_id = ?', [load_id])
     con.execute(
         "UPDATE audit.load_ledger SET status = 'rolled_back', load_id = NULL, published_at = NULL "
-        "WHERE status IN ('pending', 'landed')"
-        + (" AND refresh_id <> ?" if keep_refresh_id else ""),
+        "WHERE status IN ('pending', 'landed')" + (" AND refresh_id <> ?" if keep_refresh_id else ""),
         [keep_refresh_id] if keep_refresh_id else [],
     )
     # The publication a failed or undone refresh had allocated was never served: it leaves no trace.

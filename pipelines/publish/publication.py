@@ -56,16 +56,19 @@ def _write_journal(root: Path, entry: dict) -> None:
     _sync_dir(root)
 
 
-def publish(build_db: Path, serving_db: Path, con_factory, refresh_id: str, fingerprint: str) -> dict:
+def publish(
+    build_db: Path, serving_db: Path, con_factory, refresh_id: str, fingerprint: str, patch: bool = False
+) -> dict:
     """Swap in the marts of build_db and mark the refresh published; return the change counts.
 
-    `con_factory()` opens build.duckdb read-write (closed again before anything reads it by ATTACH)."""
+    `con_factory()` opens build.duckdb read-write (closed again before anything reads it by ATTACH).
+    `patch`: the new file may start from the served one (serving_patch.py)."""
     root = serving_db.parent
     with con_factory() as con:
         changes = ledger.indicator_changes(con)
     tmp = root / f".{serving_db.stem}.{uuid.uuid4().hex[:8]}.duckdb.tmp"
     try:
-        tables = write_serving_file(build_db, tmp)
+        tables, patched = write_serving_file(build_db, tmp, patch_from=serving_db if patch else None)
     except BaseException:
         _remove_tmp(tmp)
         raise
@@ -78,7 +81,7 @@ def publish(build_db: Path, serving_db: Path, con_factory, refresh_id: str, fing
         batches = ledger.commit_publication(con, refresh_id, fingerprint)
     fault_point("after_ledger")
     (root / JOURNAL).unlink(missing_ok=True)
-    return {**changes, "batches": batches, "tables": tables}
+    return {**changes, "batches": batches, "tables": tables, "patched": patched}
 
 
 def _remove_tmp(tmp: Path) -> None:

@@ -51,6 +51,8 @@ LEDGER_MIGRATIONS = [
     "ALTER TABLE audit.load_ledger ADD COLUMN IF NOT EXISTS retracted_at TIMESTAMP",
     "ALTER TABLE audit.load_ledger ADD COLUMN IF NOT EXISTS retract_reason VARCHAR",
     "ALTER TABLE audit.refresh_log ADD COLUMN IF NOT EXISTS recovery VARCHAR",
+    # True when the refresh's dbt build kept the enterprise rules up to date by enterprise (entity_delta.py)
+    "ALTER TABLE audit.refresh_log ADD COLUMN IF NOT EXISTS rules_by_enterprise BOOLEAN",
 ]
 
 DROP_FINDINGS_DDL = """
