@@ -18,7 +18,8 @@ EXPECTATIONS_DIR = REPO_ROOT / "expectations"
 _FINGERPRINT_DIRS = ("models", "seeds", "macros", "tests", "snapshots")
 
 
-def _dbt_files() -> list[Path]:
+def dbt_files() -> list[Path]:
+    """The files of the dbt project that make the marts: dbt_project.yml and every file of its folders."""
     files = [DBT_PROJECT_DIR / "dbt_project.yml"]
     for sub in _FINGERPRINT_DIRS:
         folder = DBT_PROJECT_DIR / sub
@@ -29,7 +30,7 @@ def _dbt_files() -> list[Path]:
 
 def project_fingerprint() -> str:
     digest = hashlib.sha256()
-    for path in _dbt_files():
+    for path in dbt_files():
         digest.update(path.relative_to(DBT_PROJECT_DIR).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
@@ -54,7 +55,7 @@ def ensure_manifest() -> Path:
     before importing them. The parse needs no warehouse: profiles.yml has a default build path.
     """
     manifest = sti_dbt_project.manifest_path
-    newest = max(p.stat().st_mtime for p in _dbt_files())
+    newest = max(p.stat().st_mtime for p in dbt_files())
     if not manifest.exists() or manifest.stat().st_mtime < newest:
         # Our dbt executable, not dagster-dbt's preparer: that one finds `dbt` on PATH only, and
         # `.venv/bin/sti` runs without the virtualenv activated.

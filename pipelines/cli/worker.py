@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import socket
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,20 +14,13 @@ def _log(text: str) -> None:
     print(f"{datetime.now(UTC):%Y-%m-%d %H:%M:%S} sti worker: {text}", file=sys.stderr, flush=True)
 
 
-def _listening(path: Path) -> bool:
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
-        try:
-            probe.connect(str(path))
-        except OSError:
-            return False
-    return True
-
-
 def cmd_worker(args: argparse.Namespace) -> int:
     from pipelines.worker import protocol, server
 
     path = Path(args.socket).absolute() if args.socket else protocol.socket_path()
-    if _listening(path):
+    probe = protocol.connect(path)
+    if probe is not None:
+        probe.close()
         return fail(f"a worker already listens on {path}", "one worker per socket: stop it (SIGTERM) or pass --socket")
     if len(str(path)) > 100:  # AF_UNIX paths are at most 107 bytes
         return fail(f"socket path too long for a Unix socket: {path}", "pass a shorter --socket PATH")

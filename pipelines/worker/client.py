@@ -21,14 +21,8 @@ RELAYED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 def forward(target: str, argv: list[str]) -> int | None:
     """Run `target` ("sti" or "dbt") with `argv` in the worker; its exit code, or None without a worker."""
-    path = protocol.socket_path()
-    if not path.exists():
-        return None
-    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    try:
-        sock.connect(str(path))
-    except OSError:  # a socket file a stopped worker left: nobody listening
-        sock.close()
+    sock = protocol.connect(protocol.socket_path())
+    if sock is None:
         return None
     with sock:
         request = {

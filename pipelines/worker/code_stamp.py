@@ -20,14 +20,10 @@ def _module_files() -> list[str]:
 def _project_files() -> list[Path]:
     # Read by a command at run time, but parsed into what the worker imported: the dbt manifest the
     # definitions were built from (its project files), and the suites the audit caches per process.
-    from pipelines.project import DBT_PROJECT_DIR, EXPECTATIONS_DIR
+    from pipelines.project import DBT_PROJECT_DIR, EXPECTATIONS_DIR, dbt_files
 
-    folders = [DBT_PROJECT_DIR / d for d in ("models", "seeds", "macros", "tests", "snapshots")]
-    files = [DBT_PROJECT_DIR / "dbt_project.yml", DBT_PROJECT_DIR / "profiles.yml"]
-    for folder in [*folders, EXPECTATIONS_DIR]:
-        if folder.is_dir():
-            files += sorted(p for p in folder.rglob("*") if p.is_file())
-    return files
+    suites = sorted(p for p in EXPECTATIONS_DIR.rglob("*") if p.is_file()) if EXPECTATIONS_DIR.is_dir() else []
+    return [*dbt_files(), DBT_PROJECT_DIR / "profiles.yml", *suites]
 
 
 class CodeStamp:

@@ -26,6 +26,20 @@ def socket_path() -> Path:
     return Path(home).absolute() / SOCKET_NAME
 
 
+def connect(path: Path) -> socket.socket | None:
+    """A connection to the worker listening on `path`; None when nobody does (no file, or one a stopped
+    worker left)."""
+    if not path.exists():
+        return None
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        sock.connect(str(path))
+    except OSError:
+        sock.close()
+        return None
+    return sock
+
+
 def send(sock: socket.socket, message: dict[str, Any], fds: list[int] | None = None) -> None:
     body = json.dumps(message).encode()
     data = _HEADER.pack(len(body)) + body
