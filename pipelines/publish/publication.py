@@ -57,15 +57,22 @@ def _write_journal(root: Path, entry: dict) -> None:
 
 
 def publish(
-    build_db: Path, serving_db: Path, con_factory, refresh_id: str, fingerprint: str, patch: bool = False
+    build_db: Path,
+    serving_db: Path,
+    con_factory,
+    refresh_id: str,
+    fingerprint: str,
+    rules_rebuilt_whole: bool = True,
 ) -> dict:
     """Swap in the marts of build_db and mark the refresh published; return the change counts.
 
     `con_factory()` opens build.duckdb read-write (closed again before anything reads it by ATTACH).
-    `patch`: the new file may start from the served one (serving_patch.py)."""
+    `rules_rebuilt_whole`: the run rebuilt a contribution rule that is not kept by enterprise; if not,
+    and its dbt build kept those by enterprise, the new file starts from the served one (serving_patch.py)."""
     root = serving_db.parent
     with con_factory() as con:
         changes = ledger.indicator_changes(con)
+        patch = not rules_rebuilt_whole and ledger.rules_built_by_enterprise(con, refresh_id)
     tmp = root / f".{serving_db.stem}.{uuid.uuid4().hex[:8]}.duckdb.tmp"
     try:
         tables, patched = write_serving_file(build_db, tmp, patch_from=serving_db if patch else None)

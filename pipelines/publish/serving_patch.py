@@ -1,4 +1,5 @@
-"""When the new serving file may start from the served one, patching the contribution mart by enterprise.
+"""When the new serving file may start from the served one, patching the contribution mart by enterprise
+(publication.py decides, with the run record's `rules_by_enterprise`).
 
 The contribution mart (a row per contributing source row: 5.3M at city) is most of the serving copy.
 A refresh whose dbt build kept the enterprise rules up to date by enterprise (entity_delta.py) changed
@@ -34,7 +35,3 @@ def rebuilt_rules_whole(selection: Set[AssetKey] | None) -> bool:
         if parent in selection and kind != "incremental":
             return True
     return False
-
-
-def may_patch(rules_by_enterprise: bool, selection: Set[AssetKey] | None) -> bool:
-    return rules_by_enterprise and not rebuilt_rules_whole(selection)
